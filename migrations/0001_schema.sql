@@ -138,13 +138,14 @@ CREATE TABLE referrals (
 	dash_score    INTEGER,
 	marac         INTEGER NOT NULL DEFAULT 0,
 	marac_on      TEXT,          -- date referred to MARAC
-	-- queue order: 0 = high+MARAC ... 7 = not assessed; see core/queue.c
-	priority      INTEGER NOT NULL DEFAULT 7,
+	-- queue order: 0 high+MARAC, 1 high, 2 medium, 3 standard, 4 not assessed
+	priority      INTEGER NOT NULL DEFAULT 4,
 	-- flags
 	safeguarding  INTEGER NOT NULL DEFAULT 0,
 	mandatory_reporting INTEGER NOT NULL DEFAULT 0,
 	sarc          INTEGER NOT NULL DEFAULT 0,
 	repeat_victim INTEGER NOT NULL DEFAULT 0,  -- earlier referrals of the same person
+	linked_by     TEXT,                        -- 'name_dob' or 'phone'
 	serial_perpetrator INTEGER NOT NULL DEFAULT 0,
 	escalation    INTEGER NOT NULL DEFAULT 0,
 	repeat_marac  INTEGER NOT NULL DEFAULT 0,
@@ -193,7 +194,7 @@ CREATE TABLE referrals (
 CREATE INDEX referrals_queue ON referrals(priority, received_on, id)
 	WHERE status IN ('new','triaged');
 -- Waiting lists per service.
-CREATE INDEX referrals_waiting ON referrals(service_id, waiting_since, id)
+CREATE INDEX referrals_waiting ON referrals(service_id, priority, waiting_since, id)
 	WHERE waiting_since IS NOT NULL;
 -- A caseworker's caseload.
 CREATE INDEX referrals_worker ON referrals(worker_id, priority, contact_due, id)

@@ -1,0 +1,1181 @@
+/*
+ * referral.c - intake, linking of repeat victims and serial perpetrators, the
+ * one audited read of a person's record, edits with conflict detection.
+ *
+ * Each person and perpetrator has a record key of their own (wrapped by the
+ * field key) that seals their fields and the free text of their referrals, so
+ * erasing a person is destroying one key.  This file never lets a decrypted
+ * value into a message or the audit log.
+ */
+#include "referral_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codes.h"
+#include "date.h"
+#include "validate.h"
+
+#define ROLES_STAFF                                                                   \
+	(DASV_ROLE_BIT(DASV_ROLE_CASEWORKER) | DASV_ROLE_BIT(DASV_ROLE_SUPERVISOR) | \
+	 DASV_ROLE_BIT(DASV_ROLE_ADMIN))
+
+static int
+blank(const char *s)
+{
+	if (!s)
+		return 1;
+	for (; *s; s++)
+		if (*s != ' ' && *s != '\t')
+			return 0;
+	return 1;
+}
+
+static enum dasv_status
+fe_set(struct dasv_field_err *fe, const char *field, const char *msg)
+{
+	if (fe) {
+		snprintf(fe->field, sizeof(fe->field), "%s", field);
+		/* validators already prefix the field name; keep just the reason */
+		size_t fl = strlen(field);
+		if (strncmp(msg, field, fl) == 0 && msg[fl] == ':')
+			msg += fl + 1 + (msg[fl + 1] == ' ');
+		snprintf(fe->msg, sizeof(fe->msg), "%s", msg);
+	}
+	return DASV_INVALID;
+}
+
+static enum dasv_status
+check_code(struct dasv_field_err *fe, const char *field, enum dasv_code_list list,
+	   const char *v, int required)
+{
+	char msg[200];
+
+	if (blank(v)) {
+		if (!required)
+			return DASV_OK;
+		return fe_set(fe, field, "is required");
+	}
+	if (dasv_code_find(list, v) < 0) {
+		size_t n = 0;
+		const struct dasv_code *c = dasv_codes(list, &n);
+		size_t off = (size_t)snprintf(msg, sizeof(msg), "'%.24s' is not a %s code (", v,
+					      dasv_code_list_name(list));
+		for (size_t i = 0; i < n && off < sizeof(msg); i++)
+			off += (size_t)snprintf(msg + off, sizeof(msg) - off, "%s%s", i ? ", " : "",
+						c[i].code);
+		if (off < sizeof(msg))
+			snprintf(msg + off, sizeof(msg) - off, ")");
+		return fe_set(fe, field, msg);
+	}
+	return DASV_OK;
+}
+
+enum dasv_status
+dasv_referral_check(const struct dasv_referral *r, struct dasv_field_err *fe)
+{
+	char err[200];
+	int32_t today = dasv_date_today(), received = 0, day;
+	const struct dasv_person *p = &r->person;
+	static const struct {
+		const char *field;
+		enum dasv_code_list list;
+		size_t off;
+	} eq[] = {
+		{ "sex", DASV_LIST_SEX, offsetof(struct dasv_referral, eq_sex) },
+		{ "ethnicity", DASV_LIST_ETHNICITY, offsetof(struct dasv_referral, eq_ethnicity) },
+		{ "disability", DASV_LIST_DISABILITY, offsetof(struct dasv_referral, eq_disability) },
+		{ "sexual_orientation", DASV_LIST_SEXUAL_ORIENTATION,
+		  offsetof(struct dasv_referral, eq_sexual_orientation) },
+		{ "gender_reassignment", DASV_LIST_GENDER_REASSIGNMENT,
+		  offsetof(struct dasv_referral, eq_gender_reassignment) },
+		{ "pregnancy", DASV_LIST_PREGNANCY, offsetof(struct dasv_referral, eq_pregnancy) },
+		{ "religion", DASV_LIST_RELIGION, offsetof(struct dasv_referral, eq_religion) },
+		{ "interpreter", DASV_LIST_YES_NO, offsetof(struct dasv_referral, eq_interpreter) },
+		{ "nrpf", DASV_LIST_YES_NO, offsetof(struct dasv_referral, eq_nrpf) },
+	};
+
+	if (dasv_validate_date("received_on", r->received_on, 1, today, &received, err,
+			       sizeof(err)) != DASV_OK)
+		return fe_set(fe, "received_on", err);
+	if (!blank(r->incident_on)) {
+		if (dasv_validate_date("incident_on", r->incident_on, 0, received, &day, err,
+				       sizeof(err)) != DASV_OK)
+			return fe_set(fe, "incident_on", err);
+	}
+	if (check_code(fe, "source", DASV_LIST_SOURCE, r->source, 1) != DASV_OK)
+		return DASV_INVALID;
+	if (r->strand == 0 || r->strand > 3)
+		return fe_set(fe, "strand", "choose DA, SV or both (DA;SV)");
+	if (r->vawg == 0)
+		return fe_set(fe, "vawg_types", "at least one type of abuse is required");
+	if (r->vawg >> 7)
+		return fe_set(fe, "vawg_types", "unknown type of abuse");
+	if (check_code(fe, "district", DASV_LIST_DISTRICT, r->district, 1) != DASV_OK)
+		return DASV_INVALID;
+	if (dasv_validate_name("first_name", p->first_name, 1, err, sizeof(err)) != DASV_OK)
+		return fe_set(fe, "first_name", err);
+	if (dasv_validate_name("last_name", p->last_name, 1, err, sizeof(err)) != DASV_OK)
+		return fe_set(fe, "last_name", err);
+	if (dasv_validate_date("date_of_birth", p->date_of_birth, 0, received, &day, err,
+			       sizeof(err)) != DASV_OK)
+		return fe_set(fe, "date_of_birth", err);
+	if (dasv_validate_multiline("address", p->address, 400, 0, err, sizeof(err)) != DASV_OK)
+		return fe_set(fe, "address", err);
+	if (dasv_validate_postcode("postcode", p->postcode, 0, err, sizeof(err)) != DASV_OK)
+		return fe_set(fe, "postcode", err);
+	if (dasv_validate_phone("phone", p->phone, 0, err, sizeof(err)) != DASV_OK)
+		return fe_set(fe, "phone", err);
+	if (dasv_validate_email("email", p->email, 0, err, sizeof(err)) != DASV_OK)
+		return fe_set(fe, "email", err);
+	if (dasv_validate_multiline("safe_contact", p->safe_contact, 2000, 0, err, sizeof(err)) !=
+	    DASV_OK)
+		return fe_set(fe, "safe_contact", err);
+	if (r->children_count < 0 || r->children_count > DASV_MAX_CHILDREN)
+		return fe_set(fe, "children_count", "must be 0 to 20");
+	if (r->n_children_ages < 0 || r->n_children_ages > r->children_count)
+		return fe_set(fe, "children_ages", "more ages than children");
+	for (int i = 0; i < r->n_children_ages; i++)
+		if (r->children_ages[i] < 0 || r->children_ages[i] > 17)
+			return fe_set(fe, "children_ages", "each age must be 0 to 17");
+	if (!blank(r->perpetrator_name) &&
+	    dasv_validate_name("perpetrator_name", r->perpetrator_name, 0, err, sizeof(err)) != DASV_OK)
+		return fe_set(fe, "perpetrator_name", err);
+	if (dasv_validate_date("perpetrator_dob", r->perpetrator_dob, 0, today, &day, err,
+			       sizeof(err)) != DASV_OK)
+		return fe_set(fe, "perpetrator_dob", err);
+	if (check_code(fe, "perpetrator_relationship", DASV_LIST_RELATIONSHIP,
+		       r->perpetrator_relationship, 0) != DASV_OK)
+		return DASV_INVALID;
+	if (!r->consent_to_share && blank(r->sharing_basis))
+		return fe_set(fe, "sharing_basis",
+			      "required when the person has not consented to sharing");
+	if (check_code(fe, "sharing_basis", DASV_LIST_SHARING_BASIS, r->sharing_basis, 0) !=
+	    DASV_OK)
+		return DASV_INVALID;
+	for (size_t i = 0; i < sizeof(eq) / sizeof(eq[0]); i++)
+		if (check_code(fe, eq[i].field, eq[i].list, (const char *)r + eq[i].off, 0) !=
+		    DASV_OK)
+			return DASV_INVALID;
+	if (dasv_validate_multiline("notes", r->notes, 65536, 0, err, sizeof(err)) != DASV_OK)
+		return fe_set(fe, "notes", err);
+	return DASV_OK;
+}
+
+/* ---- keys of people and perpetrators -------------------------------- */
+
+static enum dasv_status
+unwrap_record_key(struct dasv *d, const char *table, int64_t id, const void *blob, int len,
+		  unsigned char rk[DASV_KEY_BYTES])
+{
+	char *pt = NULL;
+	size_t ptlen = 0;
+	enum dasv_status st;
+
+	if (!blob)
+		return dasv_set_err(d, DASV_NOTFOUND, "%s %lld: record has been erased", table,
+				    (long long)id);
+	st = dasv_crypto_open(d->keys->field, table, "record_key", id, blob, (size_t)len, &pt,
+			      &ptlen);
+	if (st != DASV_OK || ptlen != DASV_KEY_BYTES) {
+		if (pt)
+			dasv_wipe(pt, ptlen);
+		free(pt);
+		return dasv_set_err(d, DASV_CORRUPT,
+				    "%s %lld: record key failed its integrity check", table,
+				    (long long)id);
+	}
+	memcpy(rk, pt, DASV_KEY_BYTES);
+	dasv_wipe(pt, ptlen);
+	free(pt);
+	return DASV_OK;
+}
+
+enum dasv_status
+dasv_person_key(struct dasv *d, int64_t person_id, unsigned char rk[DASV_KEY_BYTES])
+{
+	static const char sql[] = "SELECT record_key FROM people WHERE id = ?";
+	sqlite3_stmt *st = dasv_stmt(d, sql);
+	enum dasv_status ret;
+	int rc;
+
+	if (!st)
+		return DASV_INTERNAL;
+	sqlite3_bind_int64(st, 1, person_id);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? dasv_set_err(d, DASV_NOTFOUND, "no such person")
+					 : dasv_db_err(d, rc, "person key");
+	}
+	ret = unwrap_record_key(d, "people", person_id, sqlite3_column_blob(st, 0),
+				sqlite3_column_bytes(st, 0), rk);
+	sqlite3_reset(st);
+	return ret;
+}
+
+enum dasv_status
+dasv_referral_key(struct dasv *d, int64_t referral_id, unsigned char rk[DASV_KEY_BYTES])
+{
+	static const char sql[] = "SELECT person_id FROM referrals WHERE id = ?";
+	sqlite3_stmt *st = dasv_stmt(d, sql);
+	int64_t pid;
+	int rc;
+
+	if (!st)
+		return DASV_INTERNAL;
+	sqlite3_bind_int64(st, 1, referral_id);
+	rc = sqlite3_step(st);
+	pid = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return dasv_set_err(d, DASV_NOTFOUND, "referral %lld: no such referral",
+				    (long long)referral_id);
+	if (rc != SQLITE_ROW)
+		return dasv_db_err(d, rc, "referral");
+	return dasv_person_key(d, pid, rk);
+}
+
+static enum dasv_status
+new_record_key(struct dasv *d, const char *table, int64_t id, unsigned char rk[DASV_KEY_BYTES],
+	       unsigned char **wrapped, size_t *wlen)
+{
+	dasv_crypto_random(rk, DASV_KEY_BYTES);
+	if (dasv_crypto_seal(d->keys->field, table, "record_key", id, rk, DASV_KEY_BYTES, wrapped,
+			     wlen) != DASV_OK)
+		return dasv_set_err(d, DASV_NOMEM, "cannot seal a record key");
+	return DASV_OK;
+}
+
+/* ---- blind indexes -------------------------------------------------- */
+
+struct blinds {
+	int has_name_dob, has_phone, has_postcode;
+	unsigned char name_dob[DASV_BLIND_BYTES], phone[DASV_BLIND_BYTES],
+		postcode[DASV_BLIND_BYTES];
+};
+
+static void
+person_blinds(struct dasv *d, const struct dasv_person *p, struct blinds *b)
+{
+	char norm[512], v[600];
+
+	memset(b, 0, sizeof(*b));
+	if (!blank(p->last_name) && !blank(p->date_of_birth)) {
+		dasv_normalise_name(p->last_name, norm, sizeof(norm));
+		snprintf(v, sizeof(v), "%s|%s", norm, p->date_of_birth);
+		dasv_blind(d->keys->blind, "name_dob", v, b->name_dob);
+		b->has_name_dob = norm[0] != '\0';
+	}
+	if (!blank(p->phone)) {
+		dasv_normalise_phone(p->phone, norm, sizeof(norm));
+		dasv_blind(d->keys->blind, "phone", norm, b->phone);
+		b->has_phone = norm[0] != '\0';
+	}
+	if (!blank(p->postcode)) {
+		dasv_normalise_postcode(p->postcode, norm, sizeof(norm));
+		dasv_blind(d->keys->blind, "postcode", norm, b->postcode);
+		b->has_postcode = norm[0] != '\0';
+	}
+	dasv_wipe(norm, sizeof(norm));
+	dasv_wipe(v, sizeof(v));
+}
+
+/* The newest living person with this blind index, 0 if none. */
+static int64_t
+find_person(struct dasv *d, const char *column, const unsigned char *bi)
+{
+	static const char by_name[] =
+		"SELECT id FROM people WHERE bi_name_dob = ? AND erased_at IS NULL "
+		"ORDER BY id DESC LIMIT 1";
+	static const char by_phone[] =
+		"SELECT id FROM people WHERE bi_phone = ? AND erased_at IS NULL "
+		"ORDER BY id DESC LIMIT 1";
+	sqlite3_stmt *st = dasv_stmt(d, strcmp(column, "phone") ? by_name : by_phone);
+	int64_t id = 0;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_blob(st, 1, bi, DASV_BLIND_BYTES, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return id;
+}
+
+static enum dasv_status
+bind_opt_blob(sqlite3_stmt *st, int idx, int has, const unsigned char *b)
+{
+	if (has)
+		sqlite3_bind_blob(st, idx, b, DASV_BLIND_BYTES, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, idx);
+	return DASV_OK;
+}
+
+static int
+tristate(int v)
+{
+	return v == 0 || v == 1 ? v : -1;
+}
+
+static void
+bind_tristate(sqlite3_stmt *st, int idx, int v)
+{
+	if (tristate(v) < 0)
+		sqlite3_bind_null(st, idx);
+	else
+		sqlite3_bind_int(st, idx, v);
+}
+
+/* Write a person's sealed fields and blind indexes (new or linked person). */
+static enum dasv_status
+store_person(struct dasv *d, int64_t id, const unsigned char rk[DASV_KEY_BYTES],
+	     const unsigned char *wrapped, size_t wlen, const struct dasv_person *p,
+	     const struct blinds *b)
+{
+	static const char sql[] =
+		"UPDATE people SET record_key = coalesce(?, record_key), first_name = ?, "
+		"last_name = ?, date_of_birth = ?, address = ?, postcode = ?, phone = ?, email = ?, "
+		"safe_contact = ?, safe_to_call = ?, voicemail_ok = ?, letters_ok = ?, "
+		"bi_name_dob = ?, bi_phone = ?, bi_postcode = ? WHERE id = ?";
+	const char *vals[] = { p->first_name, p->last_name, p->date_of_birth, p->address,
+			       p->postcode, p->phone, p->email, p->safe_contact };
+	static const char *const cols[] = { "first_name", "last_name", "date_of_birth", "address",
+					    "postcode", "phone", "email", "safe_contact" };
+	sqlite3_stmt *st = dasv_stmt(d, sql);
+	enum dasv_status ret;
+	int rc;
+
+	if (!st)
+		return DASV_INTERNAL;
+	if (wrapped)
+		sqlite3_bind_blob(st, 1, wrapped, (int)wlen, SQLITE_TRANSIENT);
+	for (int i = 0; i < 8; i++) {
+		ret = dasv_bind_sealed(d, st, 2 + i, rk, "people", cols[i], id,
+				       blank(vals[i]) ? NULL : vals[i]);
+		if (ret != DASV_OK) {
+			sqlite3_reset(st);
+			return ret;
+		}
+	}
+	bind_tristate(st, 10, p->safe_to_call);
+	bind_tristate(st, 11, p->voicemail_ok);
+	bind_tristate(st, 12, p->letters_ok);
+	bind_opt_blob(st, 13, b->has_name_dob, b->name_dob);
+	bind_opt_blob(st, 14, b->has_phone, b->phone);
+	bind_opt_blob(st, 15, b->has_postcode, b->postcode);
+	sqlite3_bind_int64(st, 16, id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? DASV_OK : dasv_db_err(d, rc, "store person");
+}
+
+static enum dasv_status
+insert_row(struct dasv *d, const char *sql, const char *now, int64_t user, int64_t *id)
+{
+	sqlite3_stmt *st = dasv_stmt(d, sql);
+	int rc;
+
+	if (!st)
+		return DASV_INTERNAL;
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+	if (user)
+		sqlite3_bind_int64(st, 2, user);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return dasv_db_err(d, rc, "insert");
+	*id = sqlite3_last_insert_rowid(d->db);
+	return DASV_OK;
+}
+
+static enum dasv_status
+link_person(struct dasv *d, const struct dasv_person *p, const char *now,
+	    struct dasv_intake_result *res)
+{
+	static const char ins[] = "INSERT INTO people(created_at, created_by) VALUES (?, ?)";
+	unsigned char rk[DASV_KEY_BYTES], *wrapped = NULL;
+	size_t wlen = 0;
+	struct blinds b;
+	enum dasv_status ret;
+	int64_t id = 0;
+
+	person_blinds(d, p, &b);
+	if (b.has_name_dob && (id = find_person(d, "name_dob", b.name_dob)) > 0)
+		snprintf(res->linked_by, sizeof(res->linked_by), "name_dob");
+	else if (b.has_phone && (id = find_person(d, "phone", b.phone)) > 0)
+		snprintf(res->linked_by, sizeof(res->linked_by), "phone");
+	if (id < 0)
+		return DASV_INTERNAL;
+	if (id > 0) {
+		ret = dasv_person_key(d, id, rk);
+	} else {
+		if ((ret = insert_row(d, ins, now, d->user_id, &id)) != DASV_OK)
+			return ret;
+		ret = new_record_key(d, "people", id, rk, &wrapped, &wlen);
+	}
+	if (ret == DASV_OK)
+		ret = store_person(d, id, rk, wrapped, wlen, p, &b);
+	dasv_wipe(rk, sizeof(rk));
+	free(wrapped);
+	res->person_id = id;
+	return ret;
+}
+
+static enum dasv_status
+link_perpetrator(struct dasv *d, const struct dasv_referral *r, const char *now, int64_t *out)
+{
+	static const char find_nd[] =
+		"SELECT id FROM perpetrators WHERE bi_name_dob = ? AND erased_at IS NULL "
+		"ORDER BY id DESC LIMIT 1";
+	static const char find_n[] =
+		"SELECT id FROM perpetrators WHERE bi_name = ? AND erased_at IS NULL "
+		"ORDER BY id DESC LIMIT 1";
+	static const char ins[] = "INSERT INTO perpetrators(created_at) VALUES (?)";
+	static const char upd[] =
+		"UPDATE perpetrators SET record_key = ?, name = ?, date_of_birth = ?, bi_name = ?, "
+		"bi_name_dob = ? WHERE id = ?";
+	unsigned char rk[DASV_KEY_BYTES], bn[DASV_BLIND_BYTES], bnd[DASV_BLIND_BYTES];
+	unsigned char *wrapped = NULL;
+	size_t wlen = 0;
+	char norm[512], v[600];
+	int has_dob = !blank(r->perpetrator_dob);
+	sqlite3_stmt *st;
+	enum dasv_status ret = DASV_OK;
+	int64_t id = 0;
+
+	*out = 0;
+	if (blank(r->perpetrator_name))
+		return DASV_OK;
+	dasv_normalise_name(r->perpetrator_name, norm, sizeof(norm));
+	dasv_blind(d->keys->blind, "perp_name", norm, bn);
+	snprintf(v, sizeof(v), "%s|%s", norm, has_dob ? r->perpetrator_dob : "");
+	dasv_blind(d->keys->blind, "perp_name_dob", v, bnd);
+	dasv_wipe(norm, sizeof(norm));
+	dasv_wipe(v, sizeof(v));
+	/* with a date of birth the match is exact; a name alone is weaker but still links */
+	if (!(st = dasv_stmt(d, has_dob ? find_nd : find_n)))
+		return DASV_INTERNAL;
+	sqlite3_bind_blob(st, 1, has_dob ? bnd : bn, DASV_BLIND_BYTES, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (id) {
+		*out = id;
+		return DASV_OK;
+	}
+	if ((ret = insert_row(d, ins, now, 0, &id)) != DASV_OK)
+		return ret;
+	if ((ret = new_record_key(d, "perpetrators", id, rk, &wrapped, &wlen)) != DASV_OK)
+		goto out;
+	if (!(st = dasv_stmt(d, upd))) {
+		ret = DASV_INTERNAL;
+		goto out;
+	}
+	sqlite3_bind_blob(st, 1, wrapped, (int)wlen, SQLITE_TRANSIENT);
+	if ((ret = dasv_bind_sealed(d, st, 2, rk, "perpetrators", "name", id,
+				    r->perpetrator_name)) != DASV_OK ||
+	    (ret = dasv_bind_sealed(d, st, 3, rk, "perpetrators", "date_of_birth", id,
+				    has_dob ? r->perpetrator_dob : NULL)) != DASV_OK) {
+		sqlite3_reset(st);
+		goto out;
+	}
+	sqlite3_bind_blob(st, 4, bn, DASV_BLIND_BYTES, SQLITE_TRANSIENT);
+	if (has_dob)
+		sqlite3_bind_blob(st, 5, bnd, DASV_BLIND_BYTES, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 6, id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		ret = dasv_db_err(d, sqlite3_errcode(d->db), "store perpetrator");
+	sqlite3_reset(st);
+	*out = id;
+out:
+	dasv_wipe(rk, sizeof(rk));
+	free(wrapped);
+	return ret;
+}
+
+static int64_t
+count_query(struct dasv *d, const char *sql, int64_t a, int64_t b)
+{
+	sqlite3_stmt *st = dasv_stmt(d, sql);
+	int64_t n = -1;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, a);
+	sqlite3_bind_int64(st, 2, b);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+static const char *
+code_or_null(enum dasv_code_list list, const char *v)
+{
+	int i;
+	const struct dasv_code *c;
+	size_t n;
+
+	if (blank(v) || (i = dasv_code_find(list, v)) < 0)
+		return NULL;
+	c = dasv_codes(list, &n);
+	return c[i].code;
+}
+
+static void
+bind_code(sqlite3_stmt *st, int idx, enum dasv_code_list list, const char *v)
+{
+	const char *c = code_or_null(list, v);
+
+	if (c)
+		sqlite3_bind_text(st, idx, c, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, idx);
+}
+
+static int
+age_at(const char *dob, const char *on)
+{
+	int32_t a, b;
+
+	if (blank(dob) || dasv_date_parse(dob, &a, NULL, 0) != DASV_OK ||
+	    dasv_date_parse(on, &b, NULL, 0) != DASV_OK)
+		return -1;
+	return dasv_date_age(a, b);
+}
+
+/* The intake columns shared by insert and update, bound from index `at`. */
+static void
+bind_intake(sqlite3_stmt *st, int at, const struct dasv_referral *r)
+{
+	int age = age_at(r->person.date_of_birth, r->received_on);
+
+	sqlite3_bind_text(st, at + 0, r->received_on, -1, SQLITE_TRANSIENT);
+	if (blank(r->incident_on))
+		sqlite3_bind_null(st, at + 1);
+	else
+		sqlite3_bind_text(st, at + 1, r->incident_on, -1, SQLITE_TRANSIENT);
+	bind_code(st, at + 2, DASV_LIST_SOURCE, r->source);
+	sqlite3_bind_int(st, at + 3, (int)r->strand);
+	sqlite3_bind_int(st, at + 4, (int)r->vawg);
+	bind_code(st, at + 5, DASV_LIST_DISTRICT, r->district);
+	sqlite3_bind_int(st, at + 6, r->children_count > 0);
+	sqlite3_bind_int(st, at + 7, r->children_count);
+	bind_code(st, at + 8, DASV_LIST_RELATIONSHIP,
+		  blank(r->perpetrator_relationship) && !blank(r->perpetrator_name)
+			  ? "unknown"
+			  : r->perpetrator_relationship);
+	sqlite3_bind_int(st, at + 9, r->consent_to_share ? 1 : 0);
+	bind_code(st, at + 10, DASV_LIST_SHARING_BASIS, r->sharing_basis);
+	sqlite3_bind_int(st, at + 11, r->do_not_inform_perpetrator ? 1 : 0);
+	if (age >= 0)
+		sqlite3_bind_int(st, at + 12, age);
+	else
+		sqlite3_bind_null(st, at + 12);
+	bind_code(st, at + 13, DASV_LIST_SEX, r->eq_sex);
+	sqlite3_bind_text(st, at + 14, dasv_age_band_for(age), -1, SQLITE_STATIC);
+	bind_code(st, at + 15, DASV_LIST_ETHNICITY, r->eq_ethnicity);
+	bind_code(st, at + 16, DASV_LIST_DISABILITY, r->eq_disability);
+	bind_code(st, at + 17, DASV_LIST_SEXUAL_ORIENTATION, r->eq_sexual_orientation);
+	bind_code(st, at + 18, DASV_LIST_GENDER_REASSIGNMENT, r->eq_gender_reassignment);
+	bind_code(st, at + 19, DASV_LIST_PREGNANCY, r->eq_pregnancy);
+	bind_code(st, at + 20, DASV_LIST_RELIGION, r->eq_religion);
+	bind_code(st, at + 21, DASV_LIST_YES_NO, r->eq_interpreter);
+	bind_code(st, at + 22, DASV_LIST_YES_NO, r->eq_nrpf);
+}
+
+#define INTAKE_COLS                                                                        \
+	"received_on, incident_on, source, strand, vawg, district, safeguarding, "           \
+	"children_count, perpetrator_relationship, consent_to_share, sharing_basis, "        \
+	"do_not_inform_perpetrator, age_at_referral, eq_sex, eq_age_band, eq_ethnicity, "    \
+	"eq_disability, eq_sexual_orientation, eq_gender_reassignment, eq_pregnancy, "        \
+	"eq_religion, eq_interpreter, eq_nrpf"
+#define INTAKE_PARAMS "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?"
+
+static enum dasv_status
+store_children(struct dasv *d, int64_t rid, const struct dasv_referral *r)
+{
+	static const char del[] = "DELETE FROM referral_children WHERE referral_id = ?";
+	static const char ins[] = "INSERT INTO referral_children(referral_id, age_years) VALUES (?,?)";
+	sqlite3_stmt *st = dasv_stmt(d, del);
+	int rc;
+
+	if (!st)
+		return DASV_INTERNAL;
+	sqlite3_bind_int64(st, 1, rid);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return dasv_db_err(d, rc, "children");
+	for (int i = 0; i < r->n_children_ages; i++) {
+		if (!(st = dasv_stmt(d, ins)))
+			return DASV_INTERNAL;
+		sqlite3_bind_int64(st, 1, rid);
+		sqlite3_bind_int(st, 2, r->children_ages[i]);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return dasv_db_err(d, rc, "children");
+	}
+	return DASV_OK;
+}
+
+static enum dasv_status
+store_notes(struct dasv *d, int64_t rid, const unsigned char rk[DASV_KEY_BYTES], const char *notes)
+{
+	static const char sql[] = "UPDATE referrals SET notes = ? WHERE id = ?";
+	sqlite3_stmt *st = dasv_stmt(d, sql);
+	enum dasv_status ret;
+	int rc;
+
+	if (!st)
+		return DASV_INTERNAL;
+	ret = dasv_bind_sealed(d, st, 1, rk, "referrals", "notes", rid, blank(notes) ? NULL : notes);
+	if (ret != DASV_OK) {
+		sqlite3_reset(st);
+		return ret;
+	}
+	sqlite3_bind_int64(st, 2, rid);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? DASV_OK : dasv_db_err(d, rc, "notes");
+}
+
+enum dasv_status
+dasv_referral_insert(struct dasv *d, const struct dasv_referral *r, struct dasv_field_err *fe,
+		     struct dasv_intake_result *res)
+{
+	static const char ins[] =
+		"INSERT INTO referrals(person_id, perpetrator_id, status, repeat_victim, linked_by, "
+		"serial_perpetrator, created_at, created_by, updated_at, updated_by, " INTAKE_COLS
+		") VALUES (?,?,'new',?,?,?,?,?,?,?," INTAKE_PARAMS ")";
+	static const char earlier[] =
+		"SELECT count(*) FROM referrals WHERE person_id = ? AND id <> ?";
+	static const char victims[] =
+		"SELECT count(DISTINCT person_id) FROM referrals WHERE perpetrator_id = ? "
+		"AND person_id <> ?";
+	static const char mark_serial[] =
+		"UPDATE referrals SET serial_perpetrator = 1 WHERE perpetrator_id = ? "
+		"AND serial_perpetrator = 0 AND ?";
+	unsigned char rk[DASV_KEY_BYTES];
+	struct dasv_field_err scratch;
+	sqlite3_stmt *st;
+	enum dasv_status ret;
+	int64_t perp = 0, rid;
+	char now[21];
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	if (!fe)
+		fe = &scratch;
+	memset(fe, 0, sizeof(*fe));
+	if ((ret = dasv_require_data_key(d)) != DASV_OK)
+		return ret;
+	if (dasv_referral_check(r, fe) != DASV_OK)
+		return dasv_set_err(d, DASV_INVALID, "%s: %s", fe->field, fe->msg);
+	dasv_now(now);
+	if ((ret = link_person(d, &r->person, now, res)) != DASV_OK)
+		return ret;
+	if ((ret = link_perpetrator(d, r, now, &perp)) != DASV_OK)
+		return ret;
+	res->earlier_referrals = (int)count_query(d, earlier, res->person_id, 0);
+	if (perp)
+		res->perpetrator_other_victims = (int)count_query(d, victims, perp, res->person_id);
+	if (!(st = dasv_stmt(d, ins)))
+		return DASV_INTERNAL;
+	sqlite3_bind_int64(st, 1, res->person_id);
+	if (perp)
+		sqlite3_bind_int64(st, 2, perp);
+	sqlite3_bind_int(st, 3, res->earlier_referrals > 0);
+	if (res->linked_by[0] && res->earlier_referrals > 0)
+		sqlite3_bind_text(st, 4, res->linked_by, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 5, res->perpetrator_other_victims > 0);
+	sqlite3_bind_text(st, 6, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 7, d->user_id);
+	sqlite3_bind_text(st, 8, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 9, d->user_id);
+	bind_intake(st, 10, r);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return dasv_db_err(d, rc, "create referral");
+	rid = sqlite3_last_insert_rowid(d->db);
+	res->id = rid;
+	if (res->perpetrator_other_victims > 0 &&
+	    count_query(d, mark_serial, perp, 1) < -1) /* UPDATE returns no row: -1 is fine */
+		return DASV_INTERNAL;
+	if ((ret = store_children(d, rid, r)) != DASV_OK)
+		return ret;
+	if (!blank(r->notes)) {
+		if ((ret = dasv_person_key(d, res->person_id, rk)) != DASV_OK)
+			return ret;
+		ret = store_notes(d, rid, rk, r->notes);
+		dasv_wipe(rk, sizeof(rk));
+		if (ret != DASV_OK)
+			return ret;
+	}
+	return dasv_recommend_store(d, rid);
+}
+
+enum dasv_status
+dasv_referral_create(struct dasv *d, const struct dasv_referral *r, struct dasv_field_err *fe,
+		     struct dasv_intake_result *res)
+{
+	enum dasv_status ret;
+	char detail[96];
+
+	memset(res, 0, sizeof(*res));
+	if ((ret = dasv_require_role(d, ROLES_STAFF, "create referral")) != DASV_OK)
+		return ret;
+	if ((ret = dasv_tx_begin(d)) != DASV_OK)
+		return ret;
+	if ((ret = dasv_referral_insert(d, r, fe, res)) != DASV_OK)
+		goto fail;
+	snprintf(detail, sizeof(detail), "person=%lld earlier=%d", (long long)res->person_id,
+		 res->earlier_referrals);
+	if ((ret = dasv_audit_append(d, "referral_create", "referral", res->id, detail)) != DASV_OK)
+		goto fail;
+	if ((ret = dasv_tx_commit(d)) != DASV_OK)
+		memset(res, 0, sizeof(*res));
+	return ret;
+fail:
+	dasv_tx_rollback(d);
+	return ret;
+}
+
+/* ---- reading -------------------------------------------------------- */
+
+void
+dasv_referral_clear(struct dasv_referral *r)
+{
+	char **s[] = { &r->person.first_name, &r->person.last_name, &r->person.date_of_birth,
+		       &r->person.address, &r->person.postcode, &r->person.phone,
+		       &r->person.email, &r->person.safe_contact, &r->perpetrator_name,
+		       &r->perpetrator_dob, &r->notes };
+
+	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
+		dasv_str_free(s[i]);
+	dasv_wipe(r, sizeof(*r));
+}
+
+int
+dasv_referral_in_caseload(struct dasv *d, int64_t id)
+{
+	static const char sql[] =
+		"SELECT 1 FROM referrals r WHERE r.id = ?1 AND (r.created_by = ?2 OR r.worker_id = ?2 "
+		"OR EXISTS (SELECT 1 FROM break_glass b WHERE b.user_id = ?2 AND b.referral_id = ?1 "
+		"AND b.at >= ?3))";
+	sqlite3_stmt *st;
+	char since[21];
+	int yes;
+
+	if (!d->keys)
+		return 0;
+	if (d->role == DASV_ROLE_SUPERVISOR || d->role == DASV_ROLE_ADMIN)
+		return 1;
+	if (d->role != DASV_ROLE_CASEWORKER || !(st = dasv_stmt(d, sql)))
+		return 0;
+	/* a break-glass opens the record for the rest of that UTC day */
+	dasv_now(since);
+	memcpy(since + 10, "T00:00:00Z", 11);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, d->user_id);
+	sqlite3_bind_text(st, 3, since, -1, SQLITE_TRANSIENT);
+	yes = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return yes;
+}
+
+enum dasv_status
+dasv_referral_can_open(struct dasv *d, int64_t id, int *allowed)
+{
+	enum dasv_status ret = dasv_require_unlocked(d);
+
+	*allowed = 0;
+	if (ret != DASV_OK)
+		return ret;
+	*allowed = d->keys->has_data && dasv_referral_in_caseload(d, id);
+	return DASV_OK;
+}
+
+static void
+copy_text(char *dst, size_t n, sqlite3_stmt *st, int col)
+{
+	const unsigned char *v = sqlite3_column_text(st, col);
+
+	snprintf(dst, n, "%s", v ? (const char *)v : "");
+}
+
+static int
+col_int_or(sqlite3_stmt *st, int col, int dflt)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL ? dflt : sqlite3_column_int(st, col);
+}
+
+enum dasv_status
+dasv_referral_load(struct dasv *d, int64_t id, struct dasv_referral *r)
+{
+	static const char sql[] =
+		"SELECT r.person_id, r.version, r.received_on, r.incident_on, r.source, r.strand, "
+		"r.vawg, r.district, r.eq_sex, r.eq_ethnicity, r.eq_disability, "
+		"r.eq_sexual_orientation, r.eq_gender_reassignment, r.eq_pregnancy, r.eq_religion, "
+		"r.eq_interpreter, r.eq_nrpf, r.children_count, r.perpetrator_relationship, "
+		"r.consent_to_share, r.sharing_basis, r.do_not_inform_perpetrator, r.notes, "
+		"r.status, r.level, r.dash_score, r.marac, r.safeguarding, r.mandatory_reporting, "
+		"r.sarc, r.repeat_victim, r.serial_perpetrator, r.escalation, r.repeat_marac, "
+		"r.age_at_referral, r.rec_pathway, r.rec_service_type, r.rec_reason, r.service_id, "
+		"r.worker_id, s.name, w.name, r.allocated_on, r.contact_due, r.first_contact_on, "
+		"r.next_review, r.waiting_since, r.closed_on, r.close_reason, c.name, u.name, "
+		"r.updated_at, r.perpetrator_id, "
+		"p.record_key, p.first_name, p.last_name, p.date_of_birth, p.address, p.postcode, "
+		"p.phone, p.email, p.safe_contact, p.safe_to_call, p.voicemail_ok, p.letters_ok, "
+		"q.record_key, q.name, q.date_of_birth "
+		"FROM referrals r JOIN people p ON p.id = r.person_id "
+		"LEFT JOIN perpetrators q ON q.id = r.perpetrator_id "
+		"LEFT JOIN services s ON s.id = r.service_id LEFT JOIN users w ON w.id = r.worker_id "
+		"LEFT JOIN users c ON c.id = r.created_by LEFT JOIN users u ON u.id = r.updated_by "
+		"WHERE r.id = ?";
+	static const char kids[] =
+		"SELECT age_years FROM referral_children WHERE referral_id = ? ORDER BY id LIMIT 20";
+	static const char *const pcols[] = { "first_name", "last_name", "date_of_birth", "address",
+					     "postcode", "phone", "email", "safe_contact" };
+	char **pvals[] = { &r->person.first_name, &r->person.last_name,
+			   &r->person.date_of_birth, &r->person.address, &r->person.postcode,
+			   &r->person.phone, &r->person.email, &r->person.safe_contact };
+	unsigned char rk[DASV_KEY_BYTES], qk[DASV_KEY_BYTES];
+	sqlite3_stmt *st;
+	enum dasv_status ret = DASV_OK;
+	int64_t pid, perp;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if ((ret = dasv_require_data_key(d)) != DASV_OK)
+		return ret;
+	if (!(st = dasv_stmt(d, sql)))
+		return DASV_INTERNAL;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? dasv_set_err(d, DASV_NOTFOUND, "referral %lld: no such referral",
+							(long long)id)
+					 : dasv_db_err(d, rc, "read referral");
+	}
+	r->id = id;
+	pid = r->person_id = sqlite3_column_int64(st, 0);
+	r->version = sqlite3_column_int64(st, 1);
+	copy_text(r->received_on, sizeof(r->received_on), st, 2);
+	copy_text(r->incident_on, sizeof(r->incident_on), st, 3);
+	copy_text(r->source, sizeof(r->source), st, 4);
+	r->strand = (unsigned)sqlite3_column_int(st, 5);
+	r->vawg = (unsigned)sqlite3_column_int(st, 6);
+	copy_text(r->district, sizeof(r->district), st, 7);
+	copy_text(r->eq_sex, sizeof(r->eq_sex), st, 8);
+	copy_text(r->eq_ethnicity, sizeof(r->eq_ethnicity), st, 9);
+	copy_text(r->eq_disability, sizeof(r->eq_disability), st, 10);
+	copy_text(r->eq_sexual_orientation, sizeof(r->eq_sexual_orientation), st, 11);
+	copy_text(r->eq_gender_reassignment, sizeof(r->eq_gender_reassignment), st, 12);
+	copy_text(r->eq_pregnancy, sizeof(r->eq_pregnancy), st, 13);
+	copy_text(r->eq_religion, sizeof(r->eq_religion), st, 14);
+	copy_text(r->eq_interpreter, sizeof(r->eq_interpreter), st, 15);
+	copy_text(r->eq_nrpf, sizeof(r->eq_nrpf), st, 16);
+	r->children_count = sqlite3_column_int(st, 17);
+	copy_text(r->perpetrator_relationship, sizeof(r->perpetrator_relationship), st, 18);
+	r->consent_to_share = sqlite3_column_int(st, 19);
+	copy_text(r->sharing_basis, sizeof(r->sharing_basis), st, 20);
+	r->do_not_inform_perpetrator = sqlite3_column_int(st, 21);
+	copy_text(r->status, sizeof(r->status), st, 23);
+	r->level = col_int_or(st, 24, DASV_LEVEL_NONE);
+	r->dash_score = col_int_or(st, 25, -1);
+	r->marac = sqlite3_column_int(st, 26);
+	r->safeguarding = sqlite3_column_int(st, 27);
+	r->mandatory_reporting = sqlite3_column_int(st, 28);
+	r->sarc = sqlite3_column_int(st, 29);
+	r->repeat_victim = sqlite3_column_int(st, 30);
+	r->serial_perpetrator = sqlite3_column_int(st, 31);
+	r->escalation = sqlite3_column_int(st, 32);
+	r->repeat_marac = sqlite3_column_int(st, 33);
+	r->age_at_referral = col_int_or(st, 34, -1);
+	copy_text(r->rec_pathway, sizeof(r->rec_pathway), st, 35);
+	copy_text(r->rec_service_type, sizeof(r->rec_service_type), st, 36);
+	copy_text(r->rec_reason, sizeof(r->rec_reason), st, 37);
+	r->service_id = sqlite3_column_int64(st, 38);
+	r->worker_id = sqlite3_column_int64(st, 39);
+	copy_text(r->service_name, sizeof(r->service_name), st, 40);
+	copy_text(r->worker_name, sizeof(r->worker_name), st, 41);
+	copy_text(r->allocated_on, sizeof(r->allocated_on), st, 42);
+	copy_text(r->contact_due, sizeof(r->contact_due), st, 43);
+	copy_text(r->first_contact_on, sizeof(r->first_contact_on), st, 44);
+	copy_text(r->next_review, sizeof(r->next_review), st, 45);
+	copy_text(r->waiting_since, sizeof(r->waiting_since), st, 46);
+	copy_text(r->closed_on, sizeof(r->closed_on), st, 47);
+	copy_text(r->close_reason, sizeof(r->close_reason), st, 48);
+	copy_text(r->created_by, sizeof(r->created_by), st, 49);
+	copy_text(r->updated_by, sizeof(r->updated_by), st, 50);
+	copy_text(r->updated_at, sizeof(r->updated_at), st, 51);
+	perp = sqlite3_column_int64(st, 52);
+	{
+		char today[11];
+		dasv_date_format(dasv_date_today(), today);
+		r->overdue = r->contact_due[0] && !r->first_contact_on[0] &&
+			     strcmp(r->status, "closed") != 0 && strcmp(r->contact_due, today) < 0;
+	}
+	r->person.safe_to_call = col_int_or(st, 62, -1);
+	r->person.voicemail_ok = col_int_or(st, 63, -1);
+	r->person.letters_ok = col_int_or(st, 64, -1);
+	ret = unwrap_record_key(d, "people", pid, sqlite3_column_blob(st, 53),
+				sqlite3_column_bytes(st, 53), rk);
+	for (int i = 0; ret == DASV_OK && i < 8; i++)
+		ret = dasv_column_open(d, st, 54 + i, rk, "people", pcols[i], pid, pvals[i]);
+	if (ret == DASV_OK)
+		ret = dasv_column_open(d, st, 22, rk, "referrals", "notes", id, &r->notes);
+	dasv_wipe(rk, sizeof(rk));
+	if (ret == DASV_OK && perp) {
+		ret = unwrap_record_key(d, "perpetrators", perp, sqlite3_column_blob(st, 65),
+					sqlite3_column_bytes(st, 65), qk);
+		if (ret == DASV_OK)
+			ret = dasv_column_open(d, st, 66, qk, "perpetrators", "name", perp,
+					       &r->perpetrator_name);
+		if (ret == DASV_OK)
+			ret = dasv_column_open(d, st, 67, qk, "perpetrators", "date_of_birth", perp,
+					       &r->perpetrator_dob);
+		dasv_wipe(qk, sizeof(qk));
+	}
+	sqlite3_reset(st);
+	if (ret != DASV_OK) {
+		dasv_referral_clear(r);
+		return ret;
+	}
+	if (!(st = dasv_stmt(d, kids))) {
+		dasv_referral_clear(r);
+		return DASV_INTERNAL;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	while (r->n_children_ages < DASV_MAX_CHILDREN && sqlite3_step(st) == SQLITE_ROW)
+		r->children_ages[r->n_children_ages++] = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return DASV_OK;
+}
+
+static enum dasv_status
+record_break_glass(struct dasv *d, int64_t id, const char *reason)
+{
+	static const char ins[] =
+		"INSERT INTO break_glass(at, user_id, referral_id, reason) VALUES (?, ?, ?, x'')";
+	static const char upd[] = "UPDATE break_glass SET reason = ? WHERE id = ?";
+	sqlite3_stmt *st = dasv_stmt(d, ins);
+	enum dasv_status ret;
+	int64_t bid;
+	char now[21];
+	int rc;
+
+	if (!st)
+		return DASV_INTERNAL;
+	dasv_now(now);
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, d->user_id);
+	sqlite3_bind_int64(st, 3, id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return dasv_db_err(d, rc, "break-glass");
+	bid = sqlite3_last_insert_rowid(d->db);
+	if (!(st = dasv_stmt(d, upd)))
+		return DASV_INTERNAL;
+	/* sealed under the break-glass key: supervisors and auditors can read it */
+	if ((ret = dasv_bind_sealed(d, st, 1, d->keys->bg, "break_glass", "reason", bid, reason)) !=
+	    DASV_OK) {
+		sqlite3_reset(st);
+		return ret;
+	}
+	sqlite3_bind_int64(st, 2, bid);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return dasv_db_err(d, rc, "break-glass");
+	return dasv_audit_append(d, "break_glass", "referral", id, "");
+}
+
+enum dasv_status
+dasv_referral_get(struct dasv *d, int64_t id, const char *break_glass_reason,
+		  struct dasv_referral *out)
+{
+	enum dasv_status ret;
+
+	memset(out, 0, sizeof(*out));
+	if ((ret = dasv_require_role(d, ROLES_STAFF, "open referral")) != DASV_OK)
+		return ret;
+	if ((ret = dasv_require_data_key(d)) != DASV_OK)
+		return ret;
+	if ((ret = dasv_tx_begin(d)) != DASV_OK)
+		return ret;
+	if (count_query(d, "SELECT count(*) FROM referrals WHERE id = ? AND ?", id, 1) != 1) {
+		ret = dasv_set_err(d, DASV_NOTFOUND, "referral %lld: no such referral", (long long)id);
+		goto fail;
+	}
+	if (!dasv_referral_in_caseload(d, id)) {
+		if (blank(break_glass_reason)) {
+			ret = dasv_set_err(d, DASV_DENIED,
+					   "referral %lld is outside your caseload: opening it needs "
+					   "break-glass with a reason, which supervisors will see",
+					   (long long)id);
+			goto fail;
+		}
+		if ((ret = record_break_glass(d, id, break_glass_reason)) != DASV_OK)
+			goto fail;
+	}
+	if ((ret = dasv_referral_load(d, id, out)) != DASV_OK)
+		goto fail;
+	if ((ret = dasv_audit_append(d, "referral_open", "referral", id, "")) != DASV_OK)
+		goto fail;
+	if ((ret = dasv_tx_commit(d)) != DASV_OK)
+		dasv_referral_clear(out);
+	return ret;
+fail:
+	dasv_tx_rollback(d);
+	dasv_referral_clear(out);
+	return ret;
+}
+
+enum dasv_status
+dasv_referral_update(struct dasv *d, const struct dasv_referral *r, struct dasv_field_err *fe)
+{
+	static const char upd[] =
+		"UPDATE referrals SET version = version + 1, updated_at = ?1, updated_by = ?2, "
+		"(" INTAKE_COLS ") = (" INTAKE_PARAMS ") WHERE id = ?26 AND version = ?27";
+	static const char who[] =
+		"SELECT u.name, r.updated_at FROM referrals r JOIN users u ON u.id = r.updated_by "
+		"WHERE r.id = ?";
+	struct dasv_field_err scratch;
+	unsigned char rk[DASV_KEY_BYTES];
+	struct blinds b;
+	sqlite3_stmt *st;
+	enum dasv_status ret;
+	int64_t pid = 0;
+	char now[21];
+	int rc;
+
+	if (!fe)
+		fe = &scratch;
+	memset(fe, 0, sizeof(*fe));
+	if ((ret = dasv_require_role(d, ROLES_STAFF, "edit referral")) != DASV_OK ||
+	    (ret = dasv_require_data_key(d)) != DASV_OK)
+		return ret;
+	if (dasv_referral_check(r, fe) != DASV_OK)
+		return dasv_set_err(d, DASV_INVALID, "%s: %s", fe->field, fe->msg);
+	if ((ret = dasv_tx_begin(d)) != DASV_OK)
+		return ret;
+	if (!dasv_referral_in_caseload(d, r->id)) {
+		ret = dasv_set_err(d, DASV_DENIED, "referral %lld is outside your caseload",
+				   (long long)r->id);
+		goto fail;
+	}
+	dasv_now(now);
+	if (!(st = dasv_stmt(d, upd))) {
+		ret = DASV_INTERNAL;
+		goto fail;
+	}
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, d->user_id);
+	bind_intake(st, 3, r);
+	sqlite3_bind_int64(st, 26, r->id);
+	sqlite3_bind_int64(st, 27, r->version);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		ret = dasv_db_err(d, rc, "edit referral");
+		goto fail;
+	}
+	if (sqlite3_changes(d->db) == 0) {
+		char name[DASV_NAME_MAX] = "?", at[21] = "?";
+		if ((st = dasv_stmt(d, who))) {
+			sqlite3_bind_int64(st, 1, r->id);
+			if (sqlite3_step(st) == SQLITE_ROW) {
+				copy_text(name, sizeof(name), st, 0);
+				copy_text(at, sizeof(at), st, 1);
+			}
+			sqlite3_reset(st);
+		}
+		ret = dasv_set_err(d, DASV_CONFLICT,
+				   "referral %lld was changed by %s at %s after you opened it: "
+				   "reopen it to see their changes, then edit again",
+				   (long long)r->id, name, at);
+		goto fail;
+	}
+	pid = count_query(d, "SELECT person_id FROM referrals WHERE id = ? AND ?", r->id, 1);
+	if ((ret = dasv_person_key(d, pid, rk)) != DASV_OK)
+		goto fail;
+	person_blinds(d, &r->person, &b);
+	ret = store_person(d, pid, rk, NULL, 0, &r->person, &b);
+	if (ret == DASV_OK)
+		ret = store_notes(d, r->id, rk, r->notes);
+	dasv_wipe(rk, sizeof(rk));
+	if (ret != DASV_OK || (ret = store_children(d, r->id, r)) != DASV_OK)
+		goto fail;
+	if ((ret = dasv_recommend_store(d, r->id)) != DASV_OK ||
+	    (ret = dasv_audit_append(d, "referral_update", "referral", r->id, "")) != DASV_OK)
+		goto fail;
+	return dasv_tx_commit(d);
+fail:
+	dasv_tx_rollback(d);
+	return ret;
+}
+
+enum dasv_status
+dasv_person_matches(struct dasv *d, const struct dasv_person *p, struct dasv_match *out,
+		    size_t max, size_t *n)
+{
+	static const char sql[] =
+		"SELECT r.id, r.received_on, r.level, r.status FROM referrals r "
+		"WHERE r.person_id = ? ORDER BY r.received_on DESC, r.id DESC LIMIT ?";
+	struct dasv_intake_result scratch = { 0 };
+	struct blinds b;
+	sqlite3_stmt *st;
+	enum dasv_status ret;
+	int64_t pid = 0;
+	char detail[400];
+	size_t off = 0;
+
+	*n = 0;
+	if ((ret = dasv_require_role(d, ROLES_STAFF, "match person")) != DASV_OK ||
+	    (ret = dasv_require_data_key(d)) != DASV_OK)
+		return ret;
+	person_blinds(d, p, &b);
+	if (b.has_name_dob && (pid = find_person(d, "name_dob", b.name_dob)) > 0)
+		snprintf(scratch.linked_by, sizeof(scratch.linked_by), "name_dob");
+	else if (b.has_phone && (pid = find_person(d, "phone", b.phone)) > 0)
+		snprintf(scratch.linked_by, sizeof(scratch.linked_by), "phone");
+	if (pid <= 0)
+		return DASV_OK;
+	if (!(st = dasv_stmt(d, sql)))
+		return DASV_INTERNAL;
+	sqlite3_bind_int64(st, 1, pid);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	while (*n < max && sqlite3_step(st) == SQLITE_ROW) {
+		struct dasv_match *m = &out[*n];
+		memset(m, 0, sizeof(*m));
+		m->referral_id = sqlite3_column_int64(st, 0);
+		copy_text(m->received_on, sizeof(m->received_on), st, 1);
+		m->level = col_int_or(st, 2, DASV_LEVEL_NONE);
+		copy_text(m->status, sizeof(m->status), st, 3);
+		snprintf(m->matched_by, sizeof(m->matched_by), "%.15s", scratch.linked_by);
+		if (off < sizeof(detail))
+			off += (size_t)snprintf(detail + off, sizeof(detail) - off, "%s%lld",
+						off ? "," : "ids=", (long long)m->referral_id);
+		(*n)++;
+	}
+	sqlite3_reset(st);
+	if (*n == 0)
+		return DASV_OK;
+	/* a match reveals that earlier referrals exist: that is an access worth recording */
+	if ((ret = dasv_tx_begin(d)) != DASV_OK)
+		return ret;
+	if ((ret = dasv_audit_append(d, "person_match", "person", pid, detail)) != DASV_OK) {
+		dasv_tx_rollback(d);
+		return ret;
+	}
+	return dasv_tx_commit(d);
+}

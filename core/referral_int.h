@@ -1,0 +1,35 @@
+/*
+ * referral_int.h - referral operations that run inside a caller's
+ * transaction and write no audit entry of their own, for batch work (import,
+ * demo data) that audits once per batch.  Core-internal.
+ */
+#ifndef DASV_REFERRAL_INT_H
+#define DASV_REFERRAL_INT_H
+
+#include "internal.h"
+#include "referral.h"
+
+/* Validate and insert one referral (and its person, children, perpetrator). */
+enum dasv_status dasv_referral_insert(struct dasv *d, const struct dasv_referral *r,
+				      struct dasv_field_err *fe, struct dasv_intake_result *res);
+/* Score and store a DASH for a referral, updating its level and flags. */
+enum dasv_status dasv_dash_apply(struct dasv *d, int64_t referral_id,
+				 const struct dasv_dash_input *in, struct dasv_marac_result *out);
+/* Read and decrypt one referral with no access check and no audit entry. */
+enum dasv_status dasv_referral_load(struct dasv *d, int64_t id, struct dasv_referral *out);
+/* Whether the session's user may open the referral without break-glass. */
+int dasv_referral_in_caseload(struct dasv *d, int64_t id);
+/* A person's record key, or that of a referral's person (wipe after use). */
+enum dasv_status dasv_person_key(struct dasv *d, int64_t person_id, unsigned char rk[DASV_KEY_BYTES]);
+enum dasv_status dasv_referral_key(struct dasv *d, int64_t referral_id, unsigned char rk[DASV_KEY_BYTES]);
+/* Queue priority from level and MARAC: 0 high+MARAC .. 3 standard, 4 not assessed. */
+int dasv_priority(int level, int marac);
+
+/* Append a sealed event to a referral's timeline (inside the caller's transaction). */
+enum dasv_status dasv_event_add(struct dasv *d, int64_t referral_id, const char *kind,
+				const char *body);
+
+/* Re-evaluate the rules and store the recommendation and flags on the referral. */
+enum dasv_status dasv_recommend_store(struct dasv *d, int64_t referral_id);
+
+#endif

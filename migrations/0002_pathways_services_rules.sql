@@ -1,0 +1,78 @@
+-- 0002_pathways_services_rules: the strategy's eight aims, a demo catalogue of
+-- services (admins edit it), and the recommendation rules.
+
+INSERT INTO pathways(code, strand, aim, wording, core_offer) VALUES
+('DA-PREVENT', 'DA', 'Prevent offending',
+ 'Working to prevent people becoming offenders of domestic abuse and reducing victimisation by challenging the attitudes and behaviours which foster it.',
+ 'A preventative programme of resources in education settings; consistent preventative messages in the community; a wider workforce that recognises and challenges inappropriate behaviour.'),
+('DA-RISK', 'DA', 'Reduce risk',
+ 'Reducing the risk to victims and intervening to prevent it from continuing, recurring or escalating.',
+ 'A workforce with the skills to recognise domestic abuse and act; a response based on a consistent understanding of risk of harm and of trauma.'),
+('DA-PERP', 'DA', 'Pursue perpetrators',
+ 'Perpetrators are appropriately pursued and challenged.',
+ 'Working with agencies to challenge and prevent future offending; bringing perpetrators to justice.'),
+('DA-SUPPORT', 'DA', 'Support by risk and need',
+ 'Through a joint commissioning approach all victims have access to appropriate and proportionate outcome-focused support.',
+ 'Victims and their families identified early and offered support services based on their risk and need.'),
+('SV-PREVENT', 'SV', 'Prevent offending',
+ 'Preventing people becoming offenders of sexual violence and reducing victimisation.',
+ 'A preventative programme in education and community settings.'),
+('SV-PROTECT', 'SV', 'Protect victims',
+ 'Promoting the safety and protection of victims and survivors.',
+ 'A workforce that responds to reports of sexual violence professionally and consistently.'),
+('SV-PERP', 'SV', 'Pursue perpetrators',
+ 'Appropriately pursuing and challenging perpetrators.',
+ 'Bringing perpetrators to justice; working with agencies to prevent future offending.'),
+('SV-SUPPORT', 'SV', 'Support by need',
+ 'All victims and survivors have access to jointly commissioned, outcome-focused support.',
+ 'Seamless support based on their needs.');
+
+-- strand: 1 DA, 2 SV, 3 both
+INSERT INTO services(name, type, pathway, strand, capacity, contact_days, high_contact_days, commissioned) VALUES
+('IDVA Service (Cambridgeshire)', 'idva', 'DA-RISK', 1, 120, 2, 1, 1),
+('IDVA Service (Peterborough)', 'idva', 'DA-RISK', 1, 80, 2, 1, 1),
+('DA Outreach', 'outreach', 'DA-RISK', 1, 150, 5, 2, 1),
+('Refuge and Safe Accommodation', 'refuge', 'DA-SUPPORT', 1, 24, 1, 1, 1),
+('DA Helpline and Community Support', 'helpline', 'DA-SUPPORT', 3, 1000, 5, 2, 1),
+('Children and Young People''s Service', 'cyp', 'DA-SUPPORT', 3, 60, 5, 2, 1),
+('ISVA Service', 'isva', 'SV-SUPPORT', 2, 90, 2, 1, 1),
+('Sexual Assault Referral Centre', 'sarc', 'SV-PROTECT', 2, 40, 1, 1, 1),
+('Perpetrator Programme', 'perpetrator_programme', 'DA-PERP', 3, 30, 10, 5, 1),
+('Healthy Relationships in Schools', 'prevention', 'DA-PREVENT', 3, 200, 10, 10, 0);
+
+-- Levels: 0 standard, 1 medium, 2 high; cond_max_level -1 means "not yet assessed".
+-- VAWG bits: 1 domestic_abuse, 2 sexual_violence, 4 fgm, 8 forced_marriage,
+-- 16 stalking_harassment, 32 honour_based_violence, 64 signposted_elsewhere.
+INSERT INTO rules(priority, cond_strand, cond_min_level, cond_max_level, cond_marac, cond_vawg,
+                  cond_children, cond_max_age, cond_perp_known, cond_incident_within,
+                  cond_need_domain, cond_need_min, out_pathway, out_service_type, out_flag, reason) VALUES
+(5, NULL, NULL, NULL, NULL, 4, NULL, 17, NULL, NULL, NULL, NULL, NULL, NULL, 'mandatory_reporting',
+ 'FGM on a girl under 18: professionals must report it to the police within one month (mandatory reporting duty)'),
+(8, 1, NULL, -1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'DA-RISK', NULL, 'assess',
+ 'No DASH risk assessment yet: complete it to get a risk-led recommendation'),
+(10, 1, 2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'DA-RISK', 'idva', NULL,
+ 'Domestic abuse at high risk: an IDVA gives intensive support and represents the victim at MARAC'),
+(11, NULL, NULL, NULL, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'DA-RISK', NULL, 'marac',
+ 'MARAC criteria met: refer to the next MARAC'),
+(15, 2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 7, NULL, NULL, 'SV-PROTECT', 'sarc', 'sarc',
+ 'Sexual assault within the last 7 days: offer the SARC for forensic examination and medical care'),
+(16, 2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'SV-SUPPORT', 'isva', NULL,
+ 'Sexual violence: an ISVA supports the survivor through recovery and the justice process'),
+(20, 1, 1, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'DA-RISK', 'outreach', NULL,
+ 'Domestic abuse at medium risk: community outreach support and safety planning'),
+(30, 1, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'DA-SUPPORT', 'helpline', NULL,
+ 'Domestic abuse at standard risk: helpline and community support with a safety plan'),
+(40, NULL, NULL, NULL, NULL, NULL, 1, NULL, NULL, NULL, NULL, NULL, 'DA-SUPPORT', 'cyp', 'safeguarding',
+ 'Children in the household: children and young people''s service, and a safeguarding referral'),
+(45, NULL, NULL, NULL, NULL, 40, NULL, NULL, NULL, NULL, NULL, NULL, 'DA-RISK', NULL, NULL,
+ 'Forced marriage or honour-based violence: contact the Forced Marriage Unit; never use family members as interpreters'),
+(50, 1, NULL, NULL, NULL, NULL, NULL, NULL, 1, NULL, NULL, NULL, 'DA-PERP', 'perpetrator_programme', NULL,
+ 'Perpetrator known: refer to the perpetrator panel and programme to challenge further offending'),
+(51, 2, NULL, NULL, NULL, NULL, NULL, NULL, 1, NULL, NULL, NULL, 'SV-PERP', 'perpetrator_programme', NULL,
+ 'Perpetrator known: share with police and agencies to pursue and prevent further offending'),
+(60, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'housing', 3, 'DA-SUPPORT', 'refuge', NULL,
+ 'High housing need: refuge or other safe accommodation'),
+(61, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'safety', 3, 'DA-SUPPORT', 'refuge', NULL,
+ 'High safety need: refuge or other safe accommodation'),
+(90, NULL, NULL, NULL, NULL, 64, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'signposted',
+ 'Trafficking, prostitution or child sexual exploitation: signpost to the strategy that covers it');
