@@ -15,14 +15,6 @@
 #define ROLES_SUPERVISE (DASV_ROLE_BIT(DASV_ROLE_SUPERVISOR) | DASV_ROLE_BIT(DASV_ROLE_ADMIN))
 #define ROLES_STAFF (DASV_ROLE_BIT(DASV_ROLE_CASEWORKER) | ROLES_SUPERVISE)
 
-static void
-copy_text(char *dst, size_t n, sqlite3_stmt *st, int col)
-{
-	const unsigned char *v = sqlite3_column_text(st, col);
-
-	snprintf(dst, n, "%s", v ? (const char *)v : "");
-}
-
 /* ---- services ------------------------------------------------------- */
 
 enum dasv_status
@@ -59,9 +51,9 @@ dasv_services_list(struct dasv *d, int active_only, struct dasv_service **out, s
 		struct dasv_service *s = &v[len++];
 		memset(s, 0, sizeof(*s));
 		s->id = sqlite3_column_int64(st, 0);
-		copy_text(s->name, sizeof(s->name), st, 1);
-		copy_text(s->type, sizeof(s->type), st, 2);
-		copy_text(s->pathway, sizeof(s->pathway), st, 3);
+		dasv_col_text(s->name, sizeof(s->name), st, 1);
+		dasv_col_text(s->type, sizeof(s->type), st, 2);
+		dasv_col_text(s->pathway, sizeof(s->pathway), st, 3);
 		s->strand = (unsigned)sqlite3_column_int(st, 4);
 		s->capacity = sqlite3_column_int(st, 5);
 		s->open_cases = sqlite3_column_int(st, 6);
@@ -238,21 +230,21 @@ fill_row(struct dasv *d, sqlite3_stmt *st, struct dasv_row *row, int key2_col, i
 	memset(row, 0, sizeof(*row));
 	row->id = sqlite3_column_int64(st, 0);
 	row->priority = sqlite3_column_int(st, 1);
-	copy_text(row->received_on, sizeof(row->received_on), st, 2);
+	dasv_col_text(row->received_on, sizeof(row->received_on), st, 2);
 	row->level = sqlite3_column_type(st, 3) == SQLITE_NULL ? DASV_LEVEL_NONE
 							      : sqlite3_column_int(st, 3);
 	row->marac = sqlite3_column_int(st, 4);
 	row->dash_score = sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 5);
-	copy_text(row->status, sizeof(row->status), st, 6);
-	copy_text(row->district, sizeof(row->district), st, 7);
+	dasv_col_text(row->status, sizeof(row->status), st, 6);
+	dasv_col_text(row->district, sizeof(row->district), st, 7);
 	row->strand = (unsigned)sqlite3_column_int(st, 8);
-	copy_text(row->service_name, sizeof(row->service_name), st, 9);
-	copy_text(row->rec_service_type, sizeof(row->rec_service_type), st, 10);
-	copy_text(row->contact_due, sizeof(row->contact_due), st, 11);
-	copy_text(row->waiting_since, sizeof(row->waiting_since), st, 12);
+	dasv_col_text(row->service_name, sizeof(row->service_name), st, 9);
+	dasv_col_text(row->rec_service_type, sizeof(row->rec_service_type), st, 10);
+	dasv_col_text(row->contact_due, sizeof(row->contact_due), st, 11);
+	dasv_col_text(row->waiting_since, sizeof(row->waiting_since), st, 12);
 	row->safeguarding = sqlite3_column_int(st, 13);
 	row->repeat_victim = sqlite3_column_int(st, 14);
-	copy_text(row->key2, sizeof(row->key2), st, key2_col);
+	dasv_col_text(row->key2, sizeof(row->key2), st, key2_col);
 	if (dasv_date_parse(row->waiting_since[0] ? row->waiting_since : row->received_on, &day,
 			    NULL, 0) == DASV_OK)
 		row->days_waiting = today - day;
@@ -409,17 +401,6 @@ dasv_list_count(struct dasv *d, enum dasv_list list, int64_t arg, int64_t *n)
 
 /* ---- allocation ----------------------------------------------------- */
 
-static int
-blank(const char *s)
-{
-	if (!s)
-		return 1;
-	for (; *s; s++)
-		if (*s != ' ' && *s != '\t')
-			return 0;
-	return 1;
-}
-
 static enum dasv_status
 step_done(struct dasv *d, sqlite3_stmt *st, const char *what)
 {
@@ -504,9 +485,9 @@ dasv_allocate(struct dasv *d, int64_t referral_id, int64_t service_id, int64_t w
 				   (long long)referral_id);
 		goto fail;
 	}
-	copy_text(status, sizeof(status), st, 0);
+	dasv_col_text(status, sizeof(status), st, 0);
 	level = sqlite3_column_type(st, 1) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 1);
-	copy_text(rec, sizeof(rec), st, 2);
+	dasv_col_text(rec, sizeof(rec), st, 2);
 	sqlite3_reset(st);
 	if (!strcmp(status, "closed")) {
 		ret = dasv_set_err(d, DASV_INVALID, "referral %lld is closed", (long long)referral_id);
@@ -523,8 +504,8 @@ dasv_allocate(struct dasv *d, int64_t referral_id, int64_t service_id, int64_t w
 				   (long long)service_id);
 		goto fail;
 	}
-	copy_text(sname, sizeof(sname), st, 0);
-	copy_text(type, sizeof(type), st, 1);
+	dasv_col_text(sname, sizeof(sname), st, 0);
+	dasv_col_text(type, sizeof(type), st, 1);
 	capacity = sqlite3_column_int(st, 2);
 	open = sqlite3_column_int(st, 3);
 	days = sqlite3_column_int(st, 4);
@@ -536,7 +517,7 @@ dasv_allocate(struct dasv *d, int64_t referral_id, int64_t service_id, int64_t w
 		goto fail;
 	}
 	overridden = strcmp(type, rec) != 0;
-	if (overridden && blank(override_reason)) {
+	if (overridden && dasv_blank(override_reason)) {
 		ret = dasv_set_err(d, DASV_INVALID,
 				   "override_reason: required, because the recommendation is %s "
 				   "and %s is a %s service",
@@ -551,7 +532,7 @@ dasv_allocate(struct dasv *d, int64_t referral_id, int64_t service_id, int64_t w
 		}
 		sqlite3_bind_int64(st, 1, worker_id);
 		if (sqlite3_step(st) == SQLITE_ROW)
-			copy_text(wname, sizeof(wname), st, 0);
+			dasv_col_text(wname, sizeof(wname), st, 0);
 		sqlite3_reset(st);
 		if (!wname[0]) {
 			ret = dasv_set_err(d, DASV_INVALID,
@@ -700,7 +681,7 @@ dasv_search(struct dasv *d, const char *kind, const char *a, const char *b, stru
 	if ((ret = dasv_require_role(d, ROLES_STAFF, "search")) != DASV_OK ||
 	    (ret = dasv_require_data_key(d)) != DASV_OK)
 		return ret;
-	if (blank(a))
+	if (dasv_blank(a))
 		return dasv_set_err(d, DASV_INVALID, "search: type something to search for");
 	if (!strcmp(kind, "id")) {
 		char *end = NULL;

@@ -6,6 +6,7 @@
 #define DASV_INTERNAL_H
 
 #include <sqlite3.h>
+#include <stdio.h>
 
 #include "crypto.h"
 #include "dasv.h"
@@ -60,6 +61,33 @@ enum dasv_status dasv_require_data_key(struct dasv *d);
  */
 enum dasv_status dasv_audit_append(struct dasv *d, const char *action, const char *entity,
 				   int64_t entity_id, const char *detail);
+
+/* NULL, empty or only spaces and tabs. */
+static inline int
+dasv_blank(const char *s)
+{
+	if (!s)
+		return 1;
+	for (; *s; s++)
+		if (*s != ' ' && *s != '\t')
+			return 0;
+	return 1;
+}
+
+/* A text column into a fixed buffer ("" for NULL). */
+static inline void
+dasv_col_text(char *dst, size_t n, sqlite3_stmt *st, int col)
+{
+	const unsigned char *v = sqlite3_column_text(st, col);
+
+	snprintf(dst, n, "%s", v ? (const char *)v : "");
+}
+
+static inline int
+dasv_col_int_or(sqlite3_stmt *st, int col, int dflt)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL ? dflt : sqlite3_column_int(st, col);
+}
 
 /* UTC now as YYYY-MM-DDTHH:MM:SSZ. */
 void dasv_now(char buf[21]);

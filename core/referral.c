@@ -21,17 +21,6 @@
 	(DASV_ROLE_BIT(DASV_ROLE_CASEWORKER) | DASV_ROLE_BIT(DASV_ROLE_SUPERVISOR) | \
 	 DASV_ROLE_BIT(DASV_ROLE_ADMIN))
 
-static int
-blank(const char *s)
-{
-	if (!s)
-		return 1;
-	for (; *s; s++)
-		if (*s != ' ' && *s != '\t')
-			return 0;
-	return 1;
-}
-
 static enum dasv_status
 fe_set(struct dasv_field_err *fe, const char *field, const char *msg)
 {
@@ -52,7 +41,7 @@ check_code(struct dasv_field_err *fe, const char *field, enum dasv_code_list lis
 {
 	char msg[200];
 
-	if (blank(v)) {
+	if (dasv_blank(v)) {
 		if (!required)
 			return DASV_OK;
 		return fe_set(fe, field, "is required");
@@ -99,7 +88,7 @@ dasv_referral_check(const struct dasv_referral *r, struct dasv_field_err *fe)
 	if (dasv_validate_date("received_on", r->received_on, 1, today, &received, err,
 			       sizeof(err)) != DASV_OK)
 		return fe_set(fe, "received_on", err);
-	if (!blank(r->incident_on)) {
+	if (!dasv_blank(r->incident_on)) {
 		if (dasv_validate_date("incident_on", r->incident_on, 0, received, &day, err,
 				       sizeof(err)) != DASV_OK)
 			return fe_set(fe, "incident_on", err);
@@ -139,7 +128,7 @@ dasv_referral_check(const struct dasv_referral *r, struct dasv_field_err *fe)
 	for (int i = 0; i < r->n_children_ages; i++)
 		if (r->children_ages[i] < 0 || r->children_ages[i] > 17)
 			return fe_set(fe, "children_ages", "each age must be 0 to 17");
-	if (!blank(r->perpetrator_name) &&
+	if (!dasv_blank(r->perpetrator_name) &&
 	    dasv_validate_name("perpetrator_name", r->perpetrator_name, 0, err, sizeof(err)) != DASV_OK)
 		return fe_set(fe, "perpetrator_name", err);
 	if (dasv_validate_date("perpetrator_dob", r->perpetrator_dob, 0, today, &day, err,
@@ -148,7 +137,7 @@ dasv_referral_check(const struct dasv_referral *r, struct dasv_field_err *fe)
 	if (check_code(fe, "perpetrator_relationship", DASV_LIST_RELATIONSHIP,
 		       r->perpetrator_relationship, 0) != DASV_OK)
 		return DASV_INVALID;
-	if (!r->consent_to_share && blank(r->sharing_basis))
+	if (!r->consent_to_share && dasv_blank(r->sharing_basis))
 		return fe_set(fe, "sharing_basis",
 			      "required when the person has not consented to sharing");
 	if (check_code(fe, "sharing_basis", DASV_LIST_SHARING_BASIS, r->sharing_basis, 0) !=
@@ -161,339 +150,6 @@ dasv_referral_check(const struct dasv_referral *r, struct dasv_field_err *fe)
 	if (dasv_validate_multiline("notes", r->notes, 65536, 0, err, sizeof(err)) != DASV_OK)
 		return fe_set(fe, "notes", err);
 	return DASV_OK;
-}
-
-/* ---- keys of people and perpetrators -------------------------------- */
-
-static enum dasv_status
-unwrap_record_key(struct dasv *d, const char *table, int64_t id, const void *blob, int len,
-		  unsigned char rk[DASV_KEY_BYTES])
-{
-	char *pt = NULL;
-	size_t ptlen = 0;
-	enum dasv_status st;
-
-	if (!blob)
-		return dasv_set_err(d, DASV_NOTFOUND, "%s %lld: record has been erased", table,
-				    (long long)id);
-	st = dasv_crypto_open(d->keys->field, table, "record_key", id, blob, (size_t)len, &pt,
-			      &ptlen);
-	if (st != DASV_OK || ptlen != DASV_KEY_BYTES) {
-		if (pt)
-			dasv_wipe(pt, ptlen);
-		free(pt);
-		return dasv_set_err(d, DASV_CORRUPT,
-				    "%s %lld: record key failed its integrity check", table,
-				    (long long)id);
-	}
-	memcpy(rk, pt, DASV_KEY_BYTES);
-	dasv_wipe(pt, ptlen);
-	free(pt);
-	return DASV_OK;
-}
-
-enum dasv_status
-dasv_person_key(struct dasv *d, int64_t person_id, unsigned char rk[DASV_KEY_BYTES])
-{
-	static const char sql[] = "SELECT record_key FROM people WHERE id = ?";
-	sqlite3_stmt *st = dasv_stmt(d, sql);
-	enum dasv_status ret;
-	int rc;
-
-	if (!st)
-		return DASV_INTERNAL;
-	sqlite3_bind_int64(st, 1, person_id);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return rc == SQLITE_DONE ? dasv_set_err(d, DASV_NOTFOUND, "no such person")
-					 : dasv_db_err(d, rc, "person key");
-	}
-	ret = unwrap_record_key(d, "people", person_id, sqlite3_column_blob(st, 0),
-				sqlite3_column_bytes(st, 0), rk);
-	sqlite3_reset(st);
-	return ret;
-}
-
-enum dasv_status
-dasv_referral_key(struct dasv *d, int64_t referral_id, unsigned char rk[DASV_KEY_BYTES])
-{
-	static const char sql[] = "SELECT person_id FROM referrals WHERE id = ?";
-	sqlite3_stmt *st = dasv_stmt(d, sql);
-	int64_t pid;
-	int rc;
-
-	if (!st)
-		return DASV_INTERNAL;
-	sqlite3_bind_int64(st, 1, referral_id);
-	rc = sqlite3_step(st);
-	pid = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return dasv_set_err(d, DASV_NOTFOUND, "referral %lld: no such referral",
-				    (long long)referral_id);
-	if (rc != SQLITE_ROW)
-		return dasv_db_err(d, rc, "referral");
-	return dasv_person_key(d, pid, rk);
-}
-
-static enum dasv_status
-new_record_key(struct dasv *d, const char *table, int64_t id, unsigned char rk[DASV_KEY_BYTES],
-	       unsigned char **wrapped, size_t *wlen)
-{
-	dasv_crypto_random(rk, DASV_KEY_BYTES);
-	if (dasv_crypto_seal(d->keys->field, table, "record_key", id, rk, DASV_KEY_BYTES, wrapped,
-			     wlen) != DASV_OK)
-		return dasv_set_err(d, DASV_NOMEM, "cannot seal a record key");
-	return DASV_OK;
-}
-
-/* ---- blind indexes -------------------------------------------------- */
-
-struct blinds {
-	int has_name_dob, has_phone, has_postcode;
-	unsigned char name_dob[DASV_BLIND_BYTES], phone[DASV_BLIND_BYTES],
-		postcode[DASV_BLIND_BYTES];
-};
-
-static void
-person_blinds(struct dasv *d, const struct dasv_person *p, struct blinds *b)
-{
-	char norm[512], v[600];
-
-	memset(b, 0, sizeof(*b));
-	if (!blank(p->last_name) && !blank(p->date_of_birth)) {
-		dasv_normalise_name(p->last_name, norm, sizeof(norm));
-		snprintf(v, sizeof(v), "%s|%s", norm, p->date_of_birth);
-		dasv_blind(d->keys->blind, "name_dob", v, b->name_dob);
-		b->has_name_dob = norm[0] != '\0';
-	}
-	if (!blank(p->phone)) {
-		dasv_normalise_phone(p->phone, norm, sizeof(norm));
-		dasv_blind(d->keys->blind, "phone", norm, b->phone);
-		b->has_phone = norm[0] != '\0';
-	}
-	if (!blank(p->postcode)) {
-		dasv_normalise_postcode(p->postcode, norm, sizeof(norm));
-		dasv_blind(d->keys->blind, "postcode", norm, b->postcode);
-		b->has_postcode = norm[0] != '\0';
-	}
-	dasv_wipe(norm, sizeof(norm));
-	dasv_wipe(v, sizeof(v));
-}
-
-/* The newest living person with this blind index, 0 if none. */
-static int64_t
-find_person(struct dasv *d, const char *column, const unsigned char *bi)
-{
-	static const char by_name[] =
-		"SELECT id FROM people WHERE bi_name_dob = ? AND erased_at IS NULL "
-		"ORDER BY id DESC LIMIT 1";
-	static const char by_phone[] =
-		"SELECT id FROM people WHERE bi_phone = ? AND erased_at IS NULL "
-		"ORDER BY id DESC LIMIT 1";
-	sqlite3_stmt *st = dasv_stmt(d, strcmp(column, "phone") ? by_name : by_phone);
-	int64_t id = 0;
-
-	if (!st)
-		return -1;
-	sqlite3_bind_blob(st, 1, bi, DASV_BLIND_BYTES, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return id;
-}
-
-static enum dasv_status
-bind_opt_blob(sqlite3_stmt *st, int idx, int has, const unsigned char *b)
-{
-	if (has)
-		sqlite3_bind_blob(st, idx, b, DASV_BLIND_BYTES, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, idx);
-	return DASV_OK;
-}
-
-static int
-tristate(int v)
-{
-	return v == 0 || v == 1 ? v : -1;
-}
-
-static void
-bind_tristate(sqlite3_stmt *st, int idx, int v)
-{
-	if (tristate(v) < 0)
-		sqlite3_bind_null(st, idx);
-	else
-		sqlite3_bind_int(st, idx, v);
-}
-
-/* Write a person's sealed fields and blind indexes (new or linked person). */
-static enum dasv_status
-store_person(struct dasv *d, int64_t id, const unsigned char rk[DASV_KEY_BYTES],
-	     const unsigned char *wrapped, size_t wlen, const struct dasv_person *p,
-	     const struct blinds *b)
-{
-	static const char sql[] =
-		"UPDATE people SET record_key = coalesce(?, record_key), first_name = ?, "
-		"last_name = ?, date_of_birth = ?, address = ?, postcode = ?, phone = ?, email = ?, "
-		"safe_contact = ?, safe_to_call = ?, voicemail_ok = ?, letters_ok = ?, "
-		"bi_name_dob = ?, bi_phone = ?, bi_postcode = ? WHERE id = ?";
-	const char *vals[] = { p->first_name, p->last_name, p->date_of_birth, p->address,
-			       p->postcode, p->phone, p->email, p->safe_contact };
-	static const char *const cols[] = { "first_name", "last_name", "date_of_birth", "address",
-					    "postcode", "phone", "email", "safe_contact" };
-	sqlite3_stmt *st = dasv_stmt(d, sql);
-	enum dasv_status ret;
-	int rc;
-
-	if (!st)
-		return DASV_INTERNAL;
-	if (wrapped)
-		sqlite3_bind_blob(st, 1, wrapped, (int)wlen, SQLITE_TRANSIENT);
-	for (int i = 0; i < 8; i++) {
-		ret = dasv_bind_sealed(d, st, 2 + i, rk, "people", cols[i], id,
-				       blank(vals[i]) ? NULL : vals[i]);
-		if (ret != DASV_OK) {
-			sqlite3_reset(st);
-			return ret;
-		}
-	}
-	bind_tristate(st, 10, p->safe_to_call);
-	bind_tristate(st, 11, p->voicemail_ok);
-	bind_tristate(st, 12, p->letters_ok);
-	bind_opt_blob(st, 13, b->has_name_dob, b->name_dob);
-	bind_opt_blob(st, 14, b->has_phone, b->phone);
-	bind_opt_blob(st, 15, b->has_postcode, b->postcode);
-	sqlite3_bind_int64(st, 16, id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? DASV_OK : dasv_db_err(d, rc, "store person");
-}
-
-static enum dasv_status
-insert_row(struct dasv *d, const char *sql, const char *now, int64_t user, int64_t *id)
-{
-	sqlite3_stmt *st = dasv_stmt(d, sql);
-	int rc;
-
-	if (!st)
-		return DASV_INTERNAL;
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-	if (user)
-		sqlite3_bind_int64(st, 2, user);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return dasv_db_err(d, rc, "insert");
-	*id = sqlite3_last_insert_rowid(d->db);
-	return DASV_OK;
-}
-
-static enum dasv_status
-link_person(struct dasv *d, const struct dasv_person *p, const char *now,
-	    struct dasv_intake_result *res)
-{
-	static const char ins[] = "INSERT INTO people(created_at, created_by) VALUES (?, ?)";
-	unsigned char rk[DASV_KEY_BYTES], *wrapped = NULL;
-	size_t wlen = 0;
-	struct blinds b;
-	enum dasv_status ret;
-	int64_t id = 0;
-
-	person_blinds(d, p, &b);
-	if (b.has_name_dob && (id = find_person(d, "name_dob", b.name_dob)) > 0)
-		snprintf(res->linked_by, sizeof(res->linked_by), "name_dob");
-	else if (b.has_phone && (id = find_person(d, "phone", b.phone)) > 0)
-		snprintf(res->linked_by, sizeof(res->linked_by), "phone");
-	if (id < 0)
-		return DASV_INTERNAL;
-	if (id > 0) {
-		ret = dasv_person_key(d, id, rk);
-	} else {
-		if ((ret = insert_row(d, ins, now, d->user_id, &id)) != DASV_OK)
-			return ret;
-		ret = new_record_key(d, "people", id, rk, &wrapped, &wlen);
-	}
-	if (ret == DASV_OK)
-		ret = store_person(d, id, rk, wrapped, wlen, p, &b);
-	dasv_wipe(rk, sizeof(rk));
-	free(wrapped);
-	res->person_id = id;
-	return ret;
-}
-
-static enum dasv_status
-link_perpetrator(struct dasv *d, const struct dasv_referral *r, const char *now, int64_t *out)
-{
-	static const char find_nd[] =
-		"SELECT id FROM perpetrators WHERE bi_name_dob = ? AND erased_at IS NULL "
-		"ORDER BY id DESC LIMIT 1";
-	static const char find_n[] =
-		"SELECT id FROM perpetrators WHERE bi_name = ? AND erased_at IS NULL "
-		"ORDER BY id DESC LIMIT 1";
-	static const char ins[] = "INSERT INTO perpetrators(created_at) VALUES (?)";
-	static const char upd[] =
-		"UPDATE perpetrators SET record_key = ?, name = ?, date_of_birth = ?, bi_name = ?, "
-		"bi_name_dob = ? WHERE id = ?";
-	unsigned char rk[DASV_KEY_BYTES], bn[DASV_BLIND_BYTES], bnd[DASV_BLIND_BYTES];
-	unsigned char *wrapped = NULL;
-	size_t wlen = 0;
-	char norm[512], v[600];
-	int has_dob = !blank(r->perpetrator_dob);
-	sqlite3_stmt *st;
-	enum dasv_status ret = DASV_OK;
-	int64_t id = 0;
-
-	*out = 0;
-	if (blank(r->perpetrator_name))
-		return DASV_OK;
-	dasv_normalise_name(r->perpetrator_name, norm, sizeof(norm));
-	dasv_blind(d->keys->blind, "perp_name", norm, bn);
-	snprintf(v, sizeof(v), "%s|%s", norm, has_dob ? r->perpetrator_dob : "");
-	dasv_blind(d->keys->blind, "perp_name_dob", v, bnd);
-	dasv_wipe(norm, sizeof(norm));
-	dasv_wipe(v, sizeof(v));
-	/* with a date of birth the match is exact; a name alone is weaker but still links */
-	if (!(st = dasv_stmt(d, has_dob ? find_nd : find_n)))
-		return DASV_INTERNAL;
-	sqlite3_bind_blob(st, 1, has_dob ? bnd : bn, DASV_BLIND_BYTES, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (id) {
-		*out = id;
-		return DASV_OK;
-	}
-	if ((ret = insert_row(d, ins, now, 0, &id)) != DASV_OK)
-		return ret;
-	if ((ret = new_record_key(d, "perpetrators", id, rk, &wrapped, &wlen)) != DASV_OK)
-		goto out;
-	if (!(st = dasv_stmt(d, upd))) {
-		ret = DASV_INTERNAL;
-		goto out;
-	}
-	sqlite3_bind_blob(st, 1, wrapped, (int)wlen, SQLITE_TRANSIENT);
-	if ((ret = dasv_bind_sealed(d, st, 2, rk, "perpetrators", "name", id,
-				    r->perpetrator_name)) != DASV_OK ||
-	    (ret = dasv_bind_sealed(d, st, 3, rk, "perpetrators", "date_of_birth", id,
-				    has_dob ? r->perpetrator_dob : NULL)) != DASV_OK) {
-		sqlite3_reset(st);
-		goto out;
-	}
-	sqlite3_bind_blob(st, 4, bn, DASV_BLIND_BYTES, SQLITE_TRANSIENT);
-	if (has_dob)
-		sqlite3_bind_blob(st, 5, bnd, DASV_BLIND_BYTES, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 6, id);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		ret = dasv_db_err(d, sqlite3_errcode(d->db), "store perpetrator");
-	sqlite3_reset(st);
-	*out = id;
-out:
-	dasv_wipe(rk, sizeof(rk));
-	free(wrapped);
-	return ret;
 }
 
 static int64_t
@@ -519,7 +175,7 @@ code_or_null(enum dasv_code_list list, const char *v)
 	const struct dasv_code *c;
 	size_t n;
 
-	if (blank(v) || (i = dasv_code_find(list, v)) < 0)
+	if (dasv_blank(v) || (i = dasv_code_find(list, v)) < 0)
 		return NULL;
 	c = dasv_codes(list, &n);
 	return c[i].code;
@@ -541,7 +197,7 @@ age_at(const char *dob, const char *on)
 {
 	int32_t a, b;
 
-	if (blank(dob) || dasv_date_parse(dob, &a, NULL, 0) != DASV_OK ||
+	if (dasv_blank(dob) || dasv_date_parse(dob, &a, NULL, 0) != DASV_OK ||
 	    dasv_date_parse(on, &b, NULL, 0) != DASV_OK)
 		return -1;
 	return dasv_date_age(a, b);
@@ -554,7 +210,7 @@ bind_intake(sqlite3_stmt *st, int at, const struct dasv_referral *r)
 	int age = age_at(r->person.date_of_birth, r->received_on);
 
 	sqlite3_bind_text(st, at + 0, r->received_on, -1, SQLITE_TRANSIENT);
-	if (blank(r->incident_on))
+	if (dasv_blank(r->incident_on))
 		sqlite3_bind_null(st, at + 1);
 	else
 		sqlite3_bind_text(st, at + 1, r->incident_on, -1, SQLITE_TRANSIENT);
@@ -565,7 +221,7 @@ bind_intake(sqlite3_stmt *st, int at, const struct dasv_referral *r)
 	sqlite3_bind_int(st, at + 6, r->children_count > 0);
 	sqlite3_bind_int(st, at + 7, r->children_count);
 	bind_code(st, at + 8, DASV_LIST_RELATIONSHIP,
-		  blank(r->perpetrator_relationship) && !blank(r->perpetrator_name)
+		  dasv_blank(r->perpetrator_relationship) && !dasv_blank(r->perpetrator_name)
 			  ? "unknown"
 			  : r->perpetrator_relationship);
 	sqlite3_bind_int(st, at + 9, r->consent_to_share ? 1 : 0);
@@ -633,7 +289,7 @@ store_notes(struct dasv *d, int64_t rid, const unsigned char rk[DASV_KEY_BYTES],
 
 	if (!st)
 		return DASV_INTERNAL;
-	ret = dasv_bind_sealed(d, st, 1, rk, "referrals", "notes", rid, blank(notes) ? NULL : notes);
+	ret = dasv_bind_sealed(d, st, 1, rk, "referrals", "notes", rid, dasv_blank(notes) ? NULL : notes);
 	if (ret != DASV_OK) {
 		sqlite3_reset(st);
 		return ret;
@@ -677,9 +333,9 @@ dasv_referral_insert(struct dasv *d, const struct dasv_referral *r, struct dasv_
 	if (dasv_referral_check(r, fe) != DASV_OK)
 		return dasv_set_err(d, DASV_INVALID, "%s: %s", fe->field, fe->msg);
 	dasv_now(now);
-	if ((ret = link_person(d, &r->person, now, res)) != DASV_OK)
+	if ((ret = dasv_person_link(d, &r->person, now, res)) != DASV_OK)
 		return ret;
-	if ((ret = link_perpetrator(d, r, now, &perp)) != DASV_OK)
+	if ((ret = dasv_perpetrator_link(d, r, now, &perp)) != DASV_OK)
 		return ret;
 	res->earlier_referrals = (int)count_query(d, earlier, res->person_id, 0);
 	if (perp)
@@ -709,7 +365,7 @@ dasv_referral_insert(struct dasv *d, const struct dasv_referral *r, struct dasv_
 		return DASV_INTERNAL;
 	if ((ret = store_children(d, rid, r)) != DASV_OK)
 		return ret;
-	if (!blank(r->notes)) {
+	if (!dasv_blank(r->notes)) {
 		if ((ret = dasv_person_key(d, res->person_id, rk)) != DASV_OK)
 			return ret;
 		ret = store_notes(d, rid, rk, r->notes);
@@ -801,20 +457,6 @@ dasv_referral_can_open(struct dasv *d, int64_t id, int *allowed)
 	return DASV_OK;
 }
 
-static void
-copy_text(char *dst, size_t n, sqlite3_stmt *st, int col)
-{
-	const unsigned char *v = sqlite3_column_text(st, col);
-
-	snprintf(dst, n, "%s", v ? (const char *)v : "");
-}
-
-static int
-col_int_or(sqlite3_stmt *st, int col, int dflt)
-{
-	return sqlite3_column_type(st, col) == SQLITE_NULL ? dflt : sqlite3_column_int(st, col);
-}
-
 enum dasv_status
 dasv_referral_load(struct dasv *d, int64_t id, struct dasv_referral *r)
 {
@@ -867,29 +509,29 @@ dasv_referral_load(struct dasv *d, int64_t id, struct dasv_referral *r)
 	r->id = id;
 	pid = r->person_id = sqlite3_column_int64(st, 0);
 	r->version = sqlite3_column_int64(st, 1);
-	copy_text(r->received_on, sizeof(r->received_on), st, 2);
-	copy_text(r->incident_on, sizeof(r->incident_on), st, 3);
-	copy_text(r->source, sizeof(r->source), st, 4);
+	dasv_col_text(r->received_on, sizeof(r->received_on), st, 2);
+	dasv_col_text(r->incident_on, sizeof(r->incident_on), st, 3);
+	dasv_col_text(r->source, sizeof(r->source), st, 4);
 	r->strand = (unsigned)sqlite3_column_int(st, 5);
 	r->vawg = (unsigned)sqlite3_column_int(st, 6);
-	copy_text(r->district, sizeof(r->district), st, 7);
-	copy_text(r->eq_sex, sizeof(r->eq_sex), st, 8);
-	copy_text(r->eq_ethnicity, sizeof(r->eq_ethnicity), st, 9);
-	copy_text(r->eq_disability, sizeof(r->eq_disability), st, 10);
-	copy_text(r->eq_sexual_orientation, sizeof(r->eq_sexual_orientation), st, 11);
-	copy_text(r->eq_gender_reassignment, sizeof(r->eq_gender_reassignment), st, 12);
-	copy_text(r->eq_pregnancy, sizeof(r->eq_pregnancy), st, 13);
-	copy_text(r->eq_religion, sizeof(r->eq_religion), st, 14);
-	copy_text(r->eq_interpreter, sizeof(r->eq_interpreter), st, 15);
-	copy_text(r->eq_nrpf, sizeof(r->eq_nrpf), st, 16);
+	dasv_col_text(r->district, sizeof(r->district), st, 7);
+	dasv_col_text(r->eq_sex, sizeof(r->eq_sex), st, 8);
+	dasv_col_text(r->eq_ethnicity, sizeof(r->eq_ethnicity), st, 9);
+	dasv_col_text(r->eq_disability, sizeof(r->eq_disability), st, 10);
+	dasv_col_text(r->eq_sexual_orientation, sizeof(r->eq_sexual_orientation), st, 11);
+	dasv_col_text(r->eq_gender_reassignment, sizeof(r->eq_gender_reassignment), st, 12);
+	dasv_col_text(r->eq_pregnancy, sizeof(r->eq_pregnancy), st, 13);
+	dasv_col_text(r->eq_religion, sizeof(r->eq_religion), st, 14);
+	dasv_col_text(r->eq_interpreter, sizeof(r->eq_interpreter), st, 15);
+	dasv_col_text(r->eq_nrpf, sizeof(r->eq_nrpf), st, 16);
 	r->children_count = sqlite3_column_int(st, 17);
-	copy_text(r->perpetrator_relationship, sizeof(r->perpetrator_relationship), st, 18);
+	dasv_col_text(r->perpetrator_relationship, sizeof(r->perpetrator_relationship), st, 18);
 	r->consent_to_share = sqlite3_column_int(st, 19);
-	copy_text(r->sharing_basis, sizeof(r->sharing_basis), st, 20);
+	dasv_col_text(r->sharing_basis, sizeof(r->sharing_basis), st, 20);
 	r->do_not_inform_perpetrator = sqlite3_column_int(st, 21);
-	copy_text(r->status, sizeof(r->status), st, 23);
-	r->level = col_int_or(st, 24, DASV_LEVEL_NONE);
-	r->dash_score = col_int_or(st, 25, -1);
+	dasv_col_text(r->status, sizeof(r->status), st, 23);
+	r->level = dasv_col_int_or(st, 24, DASV_LEVEL_NONE);
+	r->dash_score = dasv_col_int_or(st, 25, -1);
 	r->marac = sqlite3_column_int(st, 26);
 	r->safeguarding = sqlite3_column_int(st, 27);
 	r->mandatory_reporting = sqlite3_column_int(st, 28);
@@ -898,24 +540,24 @@ dasv_referral_load(struct dasv *d, int64_t id, struct dasv_referral *r)
 	r->serial_perpetrator = sqlite3_column_int(st, 31);
 	r->escalation = sqlite3_column_int(st, 32);
 	r->repeat_marac = sqlite3_column_int(st, 33);
-	r->age_at_referral = col_int_or(st, 34, -1);
-	copy_text(r->rec_pathway, sizeof(r->rec_pathway), st, 35);
-	copy_text(r->rec_service_type, sizeof(r->rec_service_type), st, 36);
-	copy_text(r->rec_reason, sizeof(r->rec_reason), st, 37);
+	r->age_at_referral = dasv_col_int_or(st, 34, -1);
+	dasv_col_text(r->rec_pathway, sizeof(r->rec_pathway), st, 35);
+	dasv_col_text(r->rec_service_type, sizeof(r->rec_service_type), st, 36);
+	dasv_col_text(r->rec_reason, sizeof(r->rec_reason), st, 37);
 	r->service_id = sqlite3_column_int64(st, 38);
 	r->worker_id = sqlite3_column_int64(st, 39);
-	copy_text(r->service_name, sizeof(r->service_name), st, 40);
-	copy_text(r->worker_name, sizeof(r->worker_name), st, 41);
-	copy_text(r->allocated_on, sizeof(r->allocated_on), st, 42);
-	copy_text(r->contact_due, sizeof(r->contact_due), st, 43);
-	copy_text(r->first_contact_on, sizeof(r->first_contact_on), st, 44);
-	copy_text(r->next_review, sizeof(r->next_review), st, 45);
-	copy_text(r->waiting_since, sizeof(r->waiting_since), st, 46);
-	copy_text(r->closed_on, sizeof(r->closed_on), st, 47);
-	copy_text(r->close_reason, sizeof(r->close_reason), st, 48);
-	copy_text(r->created_by, sizeof(r->created_by), st, 49);
-	copy_text(r->updated_by, sizeof(r->updated_by), st, 50);
-	copy_text(r->updated_at, sizeof(r->updated_at), st, 51);
+	dasv_col_text(r->service_name, sizeof(r->service_name), st, 40);
+	dasv_col_text(r->worker_name, sizeof(r->worker_name), st, 41);
+	dasv_col_text(r->allocated_on, sizeof(r->allocated_on), st, 42);
+	dasv_col_text(r->contact_due, sizeof(r->contact_due), st, 43);
+	dasv_col_text(r->first_contact_on, sizeof(r->first_contact_on), st, 44);
+	dasv_col_text(r->next_review, sizeof(r->next_review), st, 45);
+	dasv_col_text(r->waiting_since, sizeof(r->waiting_since), st, 46);
+	dasv_col_text(r->closed_on, sizeof(r->closed_on), st, 47);
+	dasv_col_text(r->close_reason, sizeof(r->close_reason), st, 48);
+	dasv_col_text(r->created_by, sizeof(r->created_by), st, 49);
+	dasv_col_text(r->updated_by, sizeof(r->updated_by), st, 50);
+	dasv_col_text(r->updated_at, sizeof(r->updated_at), st, 51);
 	perp = sqlite3_column_int64(st, 52);
 	{
 		char today[11];
@@ -923,10 +565,10 @@ dasv_referral_load(struct dasv *d, int64_t id, struct dasv_referral *r)
 		r->overdue = r->contact_due[0] && !r->first_contact_on[0] &&
 			     strcmp(r->status, "closed") != 0 && strcmp(r->contact_due, today) < 0;
 	}
-	r->person.safe_to_call = col_int_or(st, 62, -1);
-	r->person.voicemail_ok = col_int_or(st, 63, -1);
-	r->person.letters_ok = col_int_or(st, 64, -1);
-	ret = unwrap_record_key(d, "people", pid, sqlite3_column_blob(st, 53),
+	r->person.safe_to_call = dasv_col_int_or(st, 62, -1);
+	r->person.voicemail_ok = dasv_col_int_or(st, 63, -1);
+	r->person.letters_ok = dasv_col_int_or(st, 64, -1);
+	ret = dasv_record_key_open(d, "people", pid, sqlite3_column_blob(st, 53),
 				sqlite3_column_bytes(st, 53), rk);
 	for (int i = 0; ret == DASV_OK && i < 8; i++)
 		ret = dasv_column_open(d, st, 54 + i, rk, "people", pcols[i], pid, pvals[i]);
@@ -934,7 +576,7 @@ dasv_referral_load(struct dasv *d, int64_t id, struct dasv_referral *r)
 		ret = dasv_column_open(d, st, 22, rk, "referrals", "notes", id, &r->notes);
 	dasv_wipe(rk, sizeof(rk));
 	if (ret == DASV_OK && perp) {
-		ret = unwrap_record_key(d, "perpetrators", perp, sqlite3_column_blob(st, 65),
+		ret = dasv_record_key_open(d, "perpetrators", perp, sqlite3_column_blob(st, 65),
 					sqlite3_column_bytes(st, 65), qk);
 		if (ret == DASV_OK)
 			ret = dasv_column_open(d, st, 66, qk, "perpetrators", "name", perp,
@@ -1017,7 +659,7 @@ dasv_referral_get(struct dasv *d, int64_t id, const char *break_glass_reason,
 		goto fail;
 	}
 	if (!dasv_referral_in_caseload(d, id)) {
-		if (blank(break_glass_reason)) {
+		if (dasv_blank(break_glass_reason)) {
 			ret = dasv_set_err(d, DASV_DENIED,
 					   "referral %lld is outside your caseload: opening it needs "
 					   "break-glass with a reason, which supervisors will see",
@@ -1051,7 +693,6 @@ dasv_referral_update(struct dasv *d, const struct dasv_referral *r, struct dasv_
 		"WHERE r.id = ?";
 	struct dasv_field_err scratch;
 	unsigned char rk[DASV_KEY_BYTES];
-	struct blinds b;
 	sqlite3_stmt *st;
 	enum dasv_status ret;
 	int64_t pid = 0;
@@ -1094,8 +735,8 @@ dasv_referral_update(struct dasv *d, const struct dasv_referral *r, struct dasv_
 		if ((st = dasv_stmt(d, who))) {
 			sqlite3_bind_int64(st, 1, r->id);
 			if (sqlite3_step(st) == SQLITE_ROW) {
-				copy_text(name, sizeof(name), st, 0);
-				copy_text(at, sizeof(at), st, 1);
+				dasv_col_text(name, sizeof(name), st, 0);
+				dasv_col_text(at, sizeof(at), st, 1);
 			}
 			sqlite3_reset(st);
 		}
@@ -1108,8 +749,7 @@ dasv_referral_update(struct dasv *d, const struct dasv_referral *r, struct dasv_
 	pid = count_query(d, "SELECT person_id FROM referrals WHERE id = ? AND ?", r->id, 1);
 	if ((ret = dasv_person_key(d, pid, rk)) != DASV_OK)
 		goto fail;
-	person_blinds(d, &r->person, &b);
-	ret = store_person(d, pid, rk, NULL, 0, &r->person, &b);
+	ret = dasv_person_update(d, pid, rk, &r->person);
 	if (ret == DASV_OK)
 		ret = store_notes(d, r->id, rk, r->notes);
 	dasv_wipe(rk, sizeof(rk));
@@ -1124,58 +764,3 @@ fail:
 	return ret;
 }
 
-enum dasv_status
-dasv_person_matches(struct dasv *d, const struct dasv_person *p, struct dasv_match *out,
-		    size_t max, size_t *n)
-{
-	static const char sql[] =
-		"SELECT r.id, r.received_on, r.level, r.status FROM referrals r "
-		"WHERE r.person_id = ? ORDER BY r.received_on DESC, r.id DESC LIMIT ?";
-	struct dasv_intake_result scratch = { 0 };
-	struct blinds b;
-	sqlite3_stmt *st;
-	enum dasv_status ret;
-	int64_t pid = 0;
-	char detail[400];
-	size_t off = 0;
-
-	*n = 0;
-	if ((ret = dasv_require_role(d, ROLES_STAFF, "match person")) != DASV_OK ||
-	    (ret = dasv_require_data_key(d)) != DASV_OK)
-		return ret;
-	person_blinds(d, p, &b);
-	if (b.has_name_dob && (pid = find_person(d, "name_dob", b.name_dob)) > 0)
-		snprintf(scratch.linked_by, sizeof(scratch.linked_by), "name_dob");
-	else if (b.has_phone && (pid = find_person(d, "phone", b.phone)) > 0)
-		snprintf(scratch.linked_by, sizeof(scratch.linked_by), "phone");
-	if (pid <= 0)
-		return DASV_OK;
-	if (!(st = dasv_stmt(d, sql)))
-		return DASV_INTERNAL;
-	sqlite3_bind_int64(st, 1, pid);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
-	while (*n < max && sqlite3_step(st) == SQLITE_ROW) {
-		struct dasv_match *m = &out[*n];
-		memset(m, 0, sizeof(*m));
-		m->referral_id = sqlite3_column_int64(st, 0);
-		copy_text(m->received_on, sizeof(m->received_on), st, 1);
-		m->level = col_int_or(st, 2, DASV_LEVEL_NONE);
-		copy_text(m->status, sizeof(m->status), st, 3);
-		snprintf(m->matched_by, sizeof(m->matched_by), "%.15s", scratch.linked_by);
-		if (off < sizeof(detail))
-			off += (size_t)snprintf(detail + off, sizeof(detail) - off, "%s%lld",
-						off ? "," : "ids=", (long long)m->referral_id);
-		(*n)++;
-	}
-	sqlite3_reset(st);
-	if (*n == 0)
-		return DASV_OK;
-	/* a match reveals that earlier referrals exist: that is an access worth recording */
-	if ((ret = dasv_tx_begin(d)) != DASV_OK)
-		return ret;
-	if ((ret = dasv_audit_append(d, "person_match", "person", pid, detail)) != DASV_OK) {
-		dasv_tx_rollback(d);
-		return ret;
-	}
-	return dasv_tx_commit(d);
-}

@@ -25,6 +25,20 @@ enum dasv_status dasv_referral_key(struct dasv *d, int64_t referral_id, unsigned
 /* Queue priority from level and MARAC: 0 high+MARAC .. 3 standard, 4 not assessed. */
 int dasv_priority(int level, int marac);
 
+/* Open a wrapped record key of a person ("people") or perpetrator ("perpetrators"). */
+enum dasv_status dasv_record_key_open(struct dasv *d, const char *table, int64_t id,
+				      const void *blob, int len, unsigned char rk[DASV_KEY_BYTES]);
+/* Find (by blind index) or create the person of an intake and store their fields. */
+enum dasv_status dasv_person_link(struct dasv *d, const struct dasv_person *p, const char *now,
+				  struct dasv_intake_result *res);
+/* Rewrite a person's sealed fields and blind indexes. */
+enum dasv_status dasv_person_update(struct dasv *d, int64_t id,
+				    const unsigned char rk[DASV_KEY_BYTES],
+				    const struct dasv_person *p);
+/* Find or create the perpetrator of an intake; *out 0 when none is named. */
+enum dasv_status dasv_perpetrator_link(struct dasv *d, const struct dasv_referral *r,
+				       const char *now, int64_t *out);
+
 /* Append a sealed event to a referral's timeline (inside the caller's transaction). */
 enum dasv_status dasv_event_add(struct dasv *d, int64_t referral_id, const char *kind,
 				const char *body);
