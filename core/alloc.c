@@ -12,8 +12,6 @@
 #include "codes.h"
 #include "date.h"
 
-#define ROLES_SUPERVISE (DASV_ROLE_BIT(DASV_ROLE_SUPERVISOR) | DASV_ROLE_BIT(DASV_ROLE_ADMIN))
-#define ROLES_STAFF (DASV_ROLE_BIT(DASV_ROLE_CASEWORKER) | ROLES_SUPERVISE)
 
 /* ---- services ------------------------------------------------------- */
 
@@ -298,18 +296,18 @@ dasv_page(struct dasv *d, enum dasv_list list, int64_t arg, const struct dasv_pa
 	*n = 0;
 	switch (list) {
 	case DASV_LIST_QUEUE:
-		ret = dasv_require_role(d, ROLES_SUPERVISE, "allocation queue");
+		ret = dasv_require_role(d, DASV_ROLES_SUPERVISE, "allocation queue");
 		sql = dir < 0 ? q_back : q_fwd;
 		key2_col = 2;
 		break;
 	case DASV_LIST_CASELOAD:
-		ret = dasv_require_role(d, ROLES_STAFF, "caseload");
+		ret = dasv_require_role(d, DASV_ROLES_STAFF, "caseload");
 		sql = dir < 0 ? c_back : c_fwd;
 		arg = d->user_id;
 		key2_col = 11;
 		break;
 	case DASV_LIST_WAITING:
-		ret = dasv_require_role(d, ROLES_SUPERVISE, "waiting list");
+		ret = dasv_require_role(d, DASV_ROLES_SUPERVISE, "waiting list");
 		sql = dir < 0 ? w_back : w_fwd;
 		key2_col = 12;
 		break;
@@ -383,10 +381,10 @@ dasv_list_count(struct dasv *d, enum dasv_list list, int64_t arg, int64_t *n)
 
 	*n = 0;
 	if (list == DASV_LIST_CASELOAD) {
-		ret = dasv_require_role(d, ROLES_STAFF, "caseload");
+		ret = dasv_require_role(d, DASV_ROLES_STAFF, "caseload");
 		arg = d->user_id;
 	} else {
-		ret = dasv_require_role(d, ROLES_SUPERVISE, list_names[list == DASV_LIST_WAITING ? 2 : 0]);
+		ret = dasv_require_role(d, DASV_ROLES_SUPERVISE, list_names[list == DASV_LIST_WAITING ? 2 : 0]);
 	}
 	if (ret != DASV_OK)
 		return ret;
@@ -468,7 +466,7 @@ dasv_allocate(struct dasv *d, int64_t referral_id, int64_t service_id, int64_t w
 	int32_t t = dasv_date_today();
 
 	*waiting = 0;
-	if ((ret = dasv_require_role(d, ROLES_SUPERVISE, "allocate")) != DASV_OK ||
+	if ((ret = dasv_require_role(d, DASV_ROLES_SUPERVISE, "allocate")) != DASV_OK ||
 	    (ret = dasv_require_data_key(d)) != DASV_OK)
 		return ret;
 	dasv_date_format(t, today);
@@ -644,7 +642,7 @@ dasv_workers_list(struct dasv *d, struct dasv_user **out, size_t *n)
 
 	*out = NULL;
 	*n = 0;
-	if ((ret = dasv_require_role(d, ROLES_SUPERVISE, "caseworkers")) != DASV_OK)
+	if ((ret = dasv_require_role(d, DASV_ROLES_SUPERVISE, "caseworkers")) != DASV_OK)
 		return ret;
 	if ((ret = dasv_user_list(d, &all, &len)) != DASV_OK)
 		return ret;
@@ -678,7 +676,7 @@ dasv_search(struct dasv *d, const char *kind, const char *a, const char *b, stru
 	size_t off;
 
 	*n = 0;
-	if ((ret = dasv_require_role(d, ROLES_STAFF, "search")) != DASV_OK ||
+	if ((ret = dasv_require_role(d, DASV_ROLES_STAFF, "search")) != DASV_OK ||
 	    (ret = dasv_require_data_key(d)) != DASV_OK)
 		return ret;
 	if (dasv_blank(a))

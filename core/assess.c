@@ -12,10 +12,6 @@
 #include "codes.h"
 #include "date.h"
 
-#define ROLES_STAFF                                                                   \
-	(DASV_ROLE_BIT(DASV_ROLE_CASEWORKER) | DASV_ROLE_BIT(DASV_ROLE_SUPERVISOR) | \
-	 DASV_ROLE_BIT(DASV_ROLE_ADMIN))
-
 int
 dasv_priority(int level, int marac)
 {
@@ -106,7 +102,7 @@ load_facts(struct dasv *d, int64_t id, struct ref_facts *f)
 static enum dasv_status
 require_casework(struct dasv *d, int64_t referral_id, const char *what)
 {
-	enum dasv_status ret = dasv_require_role(d, ROLES_STAFF, what);
+	enum dasv_status ret = dasv_require_role(d, DASV_ROLES_STAFF, what);
 
 	if (ret == DASV_OK)
 		ret = dasv_require_data_key(d);
@@ -487,7 +483,7 @@ dasv_needs_get(struct dasv *d, int64_t referral_id, int levels[DASV_NEED_DOMAINS
 
 	*recorded = 0;
 	memset(levels, 0, sizeof(int) * DASV_NEED_DOMAINS);
-	if ((ret = dasv_require_role(d, ROLES_STAFF, "needs")) != DASV_OK)
+	if ((ret = dasv_require_role(d, DASV_ROLES_STAFF, "needs")) != DASV_OK)
 		return ret;
 	if (!dasv_referral_in_caseload(d, referral_id))
 		return dasv_set_err(d, DASV_DENIED, "needs: referral %lld is outside your caseload",
@@ -771,7 +767,7 @@ dasv_recommend(struct dasv *d, int64_t referral_id, struct dasv_recommendation *
 	enum dasv_status ret;
 
 	memset(out, 0, sizeof(*out));
-	if ((ret = dasv_require_role(d, ROLES_STAFF, "recommendation")) != DASV_OK)
+	if ((ret = dasv_require_role(d, DASV_ROLES_STAFF, "recommendation")) != DASV_OK)
 		return ret;
 	if (!dasv_referral_in_caseload(d, referral_id))
 		return dasv_set_err(d, DASV_DENIED,

@@ -12,10 +12,6 @@
 #include "date.h"
 #include "validate.h"
 
-#define ROLES_STAFF                                                                   \
-	(DASV_ROLE_BIT(DASV_ROLE_CASEWORKER) | DASV_ROLE_BIT(DASV_ROLE_SUPERVISOR) | \
-	 DASV_ROLE_BIT(DASV_ROLE_ADMIN))
-
 enum dasv_status
 dasv_event_add(struct dasv *d, int64_t referral_id, const char *kind, const char *body)
 {
@@ -70,7 +66,7 @@ begin_casework(struct dasv *d, int64_t referral_id, const char *what, char statu
 	enum dasv_status ret;
 	int rc;
 
-	if ((ret = dasv_require_role(d, ROLES_STAFF, what)) != DASV_OK ||
+	if ((ret = dasv_require_role(d, DASV_ROLES_STAFF, what)) != DASV_OK ||
 	    (ret = dasv_require_data_key(d)) != DASV_OK)
 		return ret;
 	if ((ret = dasv_tx_begin(d)) != DASV_OK)
@@ -188,7 +184,7 @@ dasv_timeline(struct dasv *d, int64_t referral_id, int64_t before_id, size_t max
 
 	*out = NULL;
 	*n = 0;
-	if ((ret = dasv_require_role(d, ROLES_STAFF, "timeline")) != DASV_OK ||
+	if ((ret = dasv_require_role(d, DASV_ROLES_STAFF, "timeline")) != DASV_OK ||
 	    (ret = dasv_require_data_key(d)) != DASV_OK)
 		return ret;
 	if (!dasv_referral_in_caseload(d, referral_id))

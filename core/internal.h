@@ -54,6 +54,9 @@ enum dasv_status dasv_require_unlocked(struct dasv *d);
 enum dasv_status dasv_require_role(struct dasv *d, unsigned role_mask, const char *what);
 enum dasv_status dasv_require_data_key(struct dasv *d);
 #define DASV_ROLE_BIT(r) (1u << (r))
+#define DASV_ROLES_SUPERVISE (DASV_ROLE_BIT(DASV_ROLE_SUPERVISOR) | DASV_ROLE_BIT(DASV_ROLE_ADMIN))
+/* Everyone who works with people: every role but the auditor. */
+#define DASV_ROLES_STAFF (DASV_ROLE_BIT(DASV_ROLE_CASEWORKER) | DASV_ROLES_SUPERVISE)
 
 /*
  * Append one audit entry inside the caller's transaction.  detail holds ids,

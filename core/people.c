@@ -368,7 +368,7 @@ dasv_person_matches(struct dasv *d, const struct dasv_person *p, struct dasv_mat
 	size_t off = 0;
 
 	*n = 0;
-	if ((ret = dasv_require_role(d, ROLES_STAFF, "match person")) != DASV_OK ||
+	if ((ret = dasv_require_role(d, DASV_ROLES_STAFF, "match person")) != DASV_OK ||
 	    (ret = dasv_require_data_key(d)) != DASV_OK)
 		return ret;
 	person_blinds(d, p, &b);

@@ -17,10 +17,6 @@
 #include "date.h"
 #include "validate.h"
 
-#define ROLES_STAFF                                                                   \
-	(DASV_ROLE_BIT(DASV_ROLE_CASEWORKER) | DASV_ROLE_BIT(DASV_ROLE_SUPERVISOR) | \
-	 DASV_ROLE_BIT(DASV_ROLE_ADMIN))
-
 static enum dasv_status
 fe_set(struct dasv_field_err *fe, const char *field, const char *msg)
 {
@@ -384,7 +380,7 @@ dasv_referral_create(struct dasv *d, const struct dasv_referral *r, struct dasv_
 	char detail[96];
 
 	memset(res, 0, sizeof(*res));
-	if ((ret = dasv_require_role(d, ROLES_STAFF, "create referral")) != DASV_OK)
+	if ((ret = dasv_require_role(d, DASV_ROLES_STAFF, "create referral")) != DASV_OK)
 		return ret;
 	if ((ret = dasv_tx_begin(d)) != DASV_OK)
 		return ret;
@@ -648,7 +644,7 @@ dasv_referral_get(struct dasv *d, int64_t id, const char *break_glass_reason,
 	enum dasv_status ret;
 
 	memset(out, 0, sizeof(*out));
-	if ((ret = dasv_require_role(d, ROLES_STAFF, "open referral")) != DASV_OK)
+	if ((ret = dasv_require_role(d, DASV_ROLES_STAFF, "open referral")) != DASV_OK)
 		return ret;
 	if ((ret = dasv_require_data_key(d)) != DASV_OK)
 		return ret;
@@ -702,7 +698,7 @@ dasv_referral_update(struct dasv *d, const struct dasv_referral *r, struct dasv_
 	if (!fe)
 		fe = &scratch;
 	memset(fe, 0, sizeof(*fe));
-	if ((ret = dasv_require_role(d, ROLES_STAFF, "edit referral")) != DASV_OK ||
+	if ((ret = dasv_require_role(d, DASV_ROLES_STAFF, "edit referral")) != DASV_OK ||
 	    (ret = dasv_require_data_key(d)) != DASV_OK)
 		return ret;
 	if (dasv_referral_check(r, fe) != DASV_OK)
