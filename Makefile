@@ -91,10 +91,12 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(LIBCORE)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CORE_CFLAGS) -o $@ $< tests/fuzz/replay.c $(LIBCORE) $(ALL_LDFLAGS) $(CORE_LIBS)
 
-$(BUILD)/uidemo: tui/uidemo.c $(filter-out $(BUILD)/tui/main.o,$(TUI_OBJ)) $(LIBCORE)
+# The framework's own demo, driven by tests/e2e/test_uidemo.sh.
+UI_FW_OBJ = $(BUILD)/tui/ui.o $(patsubst tui/%.c,$(BUILD)/tui/%.o,$(wildcard tui/widget_*.c))
+$(BUILD)/uidemo: tui/uidemo.c $(UI_FW_OBJ) $(LIBCORE)
 	$(CC) $(ALL_CFLAGS) $(TUI_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(TUI_LIBS) $(CORE_LIBS)
 
-tests-bin: $(BUILD)/dasv $(TEST_BIN) $(FUZZ_BIN)
+tests-bin: $(BUILD)/dasv $(BUILD)/uidemo $(TEST_BIN) $(FUZZ_BIN)
 
 demo-db: $(BUILD)/dasv
 	@if [ ! -f $(DEMO_DB) ]; then $(BUILD)/dasv --db $(DEMO_DB) demo; fi
