@@ -92,7 +92,7 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(LIBCORE)
 	$(CC) $(ALL_CFLAGS) $(CORE_CFLAGS) -o $@ $< tests/fuzz/replay.c $(LIBCORE) $(ALL_LDFLAGS) $(CORE_LIBS)
 
 # The framework's own demo, driven by tests/e2e/test_uidemo.sh.
-UI_FW_OBJ = $(BUILD)/tui/ui.o $(patsubst tui/%.c,$(BUILD)/tui/%.o,$(wildcard tui/widget_*.c))
+UI_FW_OBJ = $(BUILD)/tui/ui.o $(BUILD)/tui/ui_keys.o $(patsubst tui/%.c,$(BUILD)/tui/%.o,$(wildcard tui/widget_*.c))
 $(BUILD)/uidemo: tui/uidemo.c $(UI_FW_OBJ) $(LIBCORE)
 	$(CC) $(ALL_CFLAGS) $(TUI_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(TUI_LIBS) $(CORE_LIBS)
 
