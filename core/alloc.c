@@ -243,6 +243,9 @@ fill_row(struct dasv *d, sqlite3_stmt *st, struct dasv_row *row, int key2_col, i
 	row->safeguarding = sqlite3_column_int(st, 13);
 	row->repeat_victim = sqlite3_column_int(st, 14);
 	dasv_col_text(row->key2, sizeof(row->key2), st, key2_col);
+	/* the caseload pages by coalesce(contact_due, '9999-12-31'): the key must match */
+	if (key2_col == 11 && !row->key2[0])
+		snprintf(row->key2, sizeof(row->key2), "9999-12-31");
 	if (dasv_date_parse(row->waiting_since[0] ? row->waiting_since : row->received_on, &day,
 			    NULL, 0) == DASV_OK)
 		row->days_waiting = today - day;
@@ -257,19 +260,19 @@ fill_row(struct dasv *d, sqlite3_stmt *st, struct dasv_row *row, int key2_col, i
 
 /* One SQL text per list and direction; the key bounds are always bound. */
 static const char q_fwd[] = "SELECT " ROW_COLS ROW_FROM
-	"WHERE r.status IN ('new','triaged') AND (r.priority, r.received_on, r.id) > (?1, ?2, ?3) "
+	"WHERE r.status IN ('new','triaged') AND r.waiting_since IS NULL AND (r.priority, r.received_on, r.id) > (?1, ?2, ?3) "
 	"ORDER BY r.priority, r.received_on, r.id LIMIT ?4";
 static const char q_back[] = "SELECT " ROW_COLS ROW_FROM
-	"WHERE r.status IN ('new','triaged') AND (r.priority, r.received_on, r.id) < (?1, ?2, ?3) "
+	"WHERE r.status IN ('new','triaged') AND r.waiting_since IS NULL AND (r.priority, r.received_on, r.id) < (?1, ?2, ?3) "
 	"ORDER BY r.priority DESC, r.received_on DESC, r.id DESC LIMIT ?4";
 static const char c_fwd[] = "SELECT " ROW_COLS ROW_FROM
 	"WHERE r.worker_id = ?5 AND r.status <> 'closed' "
-	"AND (r.priority, r.contact_due, r.id) > (?1, ?2, ?3) "
-	"ORDER BY r.priority, r.contact_due, r.id LIMIT ?4";
+	"AND (r.priority, coalesce(r.contact_due, '9999-12-31'), r.id) > (?1, ?2, ?3) "
+	"ORDER BY r.priority, coalesce(r.contact_due, '9999-12-31'), r.id LIMIT ?4";
 static const char c_back[] = "SELECT " ROW_COLS ROW_FROM
 	"WHERE r.worker_id = ?5 AND r.status <> 'closed' "
-	"AND (r.priority, r.contact_due, r.id) < (?1, ?2, ?3) "
-	"ORDER BY r.priority DESC, r.contact_due DESC, r.id DESC LIMIT ?4";
+	"AND (r.priority, coalesce(r.contact_due, '9999-12-31'), r.id) < (?1, ?2, ?3) "
+	"ORDER BY r.priority DESC, coalesce(r.contact_due, '9999-12-31') DESC, r.id DESC LIMIT ?4";
 static const char w_fwd[] = "SELECT " ROW_COLS ROW_FROM
 	"WHERE r.service_id = ?5 AND r.waiting_since IS NOT NULL "
 	"AND (r.priority, r.waiting_since, r.id) > (?1, ?2, ?3) "
@@ -368,33 +371,56 @@ fail:
 }
 
 enum dasv_status
-dasv_list_count(struct dasv *d, enum dasv_list list, int64_t arg, int64_t *n)
+dasv_list_summary(struct dasv *d, enum dasv_list list, int64_t arg, struct dasv_list_summary *sum)
 {
-	static const char q[] = "SELECT count(*) FROM referrals r WHERE r.status IN ('new','triaged') "
-				"AND ?1 = ?1";
-	static const char c[] = "SELECT count(*) FROM referrals r WHERE r.worker_id = ?1 "
-				"AND r.status <> 'closed'";
-	static const char w[] = "SELECT count(*) FROM referrals r WHERE r.service_id = ?1 "
-				"AND r.waiting_since IS NOT NULL";
+	static const char q[] =
+		"SELECT count(*), coalesce(sum(r.priority = 0), 0), 0 FROM referrals r "
+		"WHERE r.status IN ('new','triaged') AND r.waiting_since IS NULL AND ?1 = ?1 AND ?2 = ?2";
+	static const char c[] =
+		"SELECT count(*), coalesce(sum(r.priority = 0), 0), "
+		"coalesce(sum(r.contact_due < ?2 AND r.first_contact_on IS NULL), 0) FROM referrals r "
+		"WHERE r.worker_id = ?1 AND r.status <> 'closed'";
+	static const char w[] =
+		"SELECT count(*), coalesce(sum(r.priority = 0), 0), 0 FROM referrals r "
+		"WHERE r.service_id = ?1 AND r.waiting_since IS NOT NULL AND ?2 = ?2";
 	sqlite3_stmt *st;
 	enum dasv_status ret;
+	char today[11];
+	int rc;
 
-	*n = 0;
+	memset(sum, 0, sizeof(*sum));
 	if (list == DASV_LIST_CASELOAD) {
 		ret = dasv_require_role(d, DASV_ROLES_STAFF, "caseload");
 		arg = d->user_id;
 	} else {
-		ret = dasv_require_role(d, DASV_ROLES_SUPERVISE, list_names[list == DASV_LIST_WAITING ? 2 : 0]);
+		ret = dasv_require_role(d, DASV_ROLES_SUPERVISE,
+					list_names[list == DASV_LIST_WAITING ? 2 : 0]);
 	}
 	if (ret != DASV_OK)
 		return ret;
 	if (!(st = dasv_stmt(d, list == DASV_LIST_QUEUE ? q : list == DASV_LIST_CASELOAD ? c : w)))
 		return DASV_INTERNAL;
+	dasv_date_format(dasv_date_today(), today);
 	sqlite3_bind_int64(st, 1, arg);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		*n = sqlite3_column_int64(st, 0);
+	sqlite3_bind_text(st, 2, today, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		sum->total = sqlite3_column_int64(st, 0);
+		sum->high_marac = sqlite3_column_int64(st, 1);
+		sum->overdue = sqlite3_column_int64(st, 2);
+	}
 	sqlite3_reset(st);
-	return DASV_OK;
+	return rc == SQLITE_ROW ? DASV_OK : dasv_db_err(d, rc, "count");
+}
+
+enum dasv_status
+dasv_list_count(struct dasv *d, enum dasv_list list, int64_t arg, int64_t *n)
+{
+	struct dasv_list_summary sum;
+	enum dasv_status ret = dasv_list_summary(d, list, arg, &sum);
+
+	*n = sum.total;
+	return ret;
 }
 
 /* ---- allocation ----------------------------------------------------- */

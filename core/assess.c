@@ -293,10 +293,14 @@ dasv_dash_apply(struct dasv *d, int64_t referral_id, const struct dasv_dash_inpu
 	mi.consent = in->consent;
 	mi.assessed_level = latest_level(d, referral_id, "sv");
 	mi.pj_level = DASV_LEVEL_NONE;
+	if (in->pj_level != DASV_LEVEL_NONE && dasv_blank(in->pj_reason))
+		return dasv_set_err(d, DASV_INVALID,
+				    "professional_judgement_reason: professional judgement needs a "
+				    "written reason");
 	if (in->pj_level != DASV_LEVEL_NONE) {
 		if (dasv_pj_apply(dasv_dash_level(&cfg, mi.score), in->pj_level, in->pj_reason,
 				  &pj_final, err, sizeof(err)) != DASV_OK)
-			return dasv_set_err(d, DASV_INVALID, "professional judgement: %s", err);
+			return dasv_set_err(d, DASV_INVALID, "%s", err);
 		mi.pj_level = pj_final;
 	}
 	/* escalation: this person's referrals in the window up to this one's date */
@@ -436,6 +440,8 @@ dasv_needs_record(struct dasv *d, int64_t referral_id, const int levels[DASV_NEE
 	char on[11];
 	int32_t on_days;
 
+	if ((ret = dasv_require_role(d, DASV_ROLES_STAFF, "needs")) != DASV_OK)
+		return ret;
 	dom = dasv_codes(DASV_LIST_NEED_DOMAIN, &n);
 	for (int i = 0; i < DASV_NEED_DOMAINS; i++)
 		if (levels[i] < 0 || levels[i] > 3)
@@ -485,7 +491,7 @@ dasv_needs_get(struct dasv *d, int64_t referral_id, int levels[DASV_NEED_DOMAINS
 	memset(levels, 0, sizeof(int) * DASV_NEED_DOMAINS);
 	if ((ret = dasv_require_role(d, DASV_ROLES_STAFF, "needs")) != DASV_OK)
 		return ret;
-	if (!dasv_referral_in_caseload(d, referral_id))
+	if (!dasv_referral_readable(d, referral_id))
 		return dasv_set_err(d, DASV_DENIED, "needs: referral %lld is outside your caseload",
 				    (long long)referral_id);
 	if (!(st = dasv_stmt(d, sql)))
@@ -527,8 +533,14 @@ dasv_assessment_latest(struct dasv *d, int64_t referral_id, const char *kind,
 	memset(a, 0, sizeof(*a));
 	if ((ret = dasv_tx_begin(d)) != DASV_OK)
 		return ret;
-	if ((ret = require_casework(d, referral_id, "assessment")) != DASV_OK)
+	if ((ret = dasv_require_role(d, DASV_ROLES_STAFF, "assessment")) != DASV_OK ||
+	    (ret = dasv_require_data_key(d)) != DASV_OK)
 		goto fail;
+	if (!dasv_referral_readable(d, referral_id)) {
+		ret = dasv_set_err(d, DASV_DENIED, "assessment: referral %lld is outside your caseload",
+				   (long long)referral_id);
+		goto fail;
+	}
 	if (!(st = dasv_stmt(d, sql))) {
 		ret = DASV_INTERNAL;
 		goto fail;
@@ -769,7 +781,7 @@ dasv_recommend(struct dasv *d, int64_t referral_id, struct dasv_recommendation *
 	memset(out, 0, sizeof(*out));
 	if ((ret = dasv_require_role(d, DASV_ROLES_STAFF, "recommendation")) != DASV_OK)
 		return ret;
-	if (!dasv_referral_in_caseload(d, referral_id))
+	if (!dasv_referral_readable(d, referral_id))
 		return dasv_set_err(d, DASV_DENIED,
 				    "recommendation: referral %lld is outside your caseload",
 				    (long long)referral_id);

@@ -49,28 +49,68 @@ buf_i64(struct buf *b, int64_t v)
 	buf_add(b, le, 8);
 }
 
-static void
-buf_str(struct buf *b, const char *s)
+/*
+ * One stored value of an entry, as SQLite holds it: its type, and its exact
+ * bytes for text.  The MAC covers types and lengths so that text hidden after
+ * a NUL, or 5 stored as '5', or NULL as '', changes the hash.
+ */
+struct mac_val {
+	int type; /* SQLITE_INTEGER, SQLITE_TEXT, SQLITE_NULL, SQLITE_BLOB, SQLITE_FLOAT */
+	int64_t i;
+	const void *p;
+	size_t n;
+};
+
+#define MAC_FIELDS 7 /* at, user_id, user_name, action, entity, entity_id, detail */
+
+static struct mac_val
+mac_text(const char *s)
 {
-	buf_add(b, s ? s : "", strlen(s ? s : "") + 1);
+	return (struct mac_val){ SQLITE_TEXT, 0, s, strlen(s) };
 }
 
-/* The canonical bytes of an entry that the chain MAC covers. */
+static struct mac_val
+mac_int_or_null(int64_t v)
+{
+	return v ? (struct mac_val){ SQLITE_INTEGER, v, NULL, 0 }
+		 : (struct mac_val){ SQLITE_NULL, 0, NULL, 0 };
+}
+
+static struct mac_val
+mac_column(sqlite3_stmt *st, int col)
+{
+	struct mac_val v = { sqlite3_column_type(st, col), 0, NULL, 0 };
+
+	if (v.type == SQLITE_INTEGER) {
+		v.i = sqlite3_column_int64(st, col);
+	} else if (v.type == SQLITE_TEXT) {
+		v.p = sqlite3_column_text(st, col);
+		v.n = (size_t)sqlite3_column_bytes(st, col);
+	} else if (v.type != SQLITE_NULL) {
+		v.p = sqlite3_column_blob(st, col);
+		v.n = (size_t)sqlite3_column_bytes(st, col);
+	}
+	return v;
+}
+
 static int
-entry_mac(const unsigned char key[32], const unsigned char prev[32], int64_t id, const char *at,
-	  int64_t user_id, const char *user_name, const char *action, const char *entity,
-	  int64_t entity_id, const char *detail, unsigned char out[32])
+entry_mac(const unsigned char key[32], const unsigned char prev[32], int64_t id,
+	  const struct mac_val vals[MAC_FIELDS], unsigned char out[32])
 {
 	struct buf b = { 0 };
 
 	buf_i64(&b, id);
-	buf_str(&b, at);
-	buf_i64(&b, user_id);
-	buf_str(&b, user_name);
-	buf_str(&b, action);
-	buf_str(&b, entity);
-	buf_i64(&b, entity_id);
-	buf_str(&b, detail);
+	for (int i = 0; i < MAC_FIELDS; i++) {
+		unsigned char t = (unsigned char)vals[i].type;
+		buf_add(&b, &t, 1);
+		if (vals[i].type == SQLITE_INTEGER) {
+			buf_i64(&b, vals[i].i);
+		} else if (vals[i].type != SQLITE_NULL) {
+			buf_i64(&b, (int64_t)vals[i].n);
+			if (vals[i].n)
+				buf_add(&b, vals[i].p, vals[i].n);
+		}
+	}
 	if (b.oom) {
 		free(b.p);
 		return -1;
@@ -110,9 +150,16 @@ dasv_audit_append(struct dasv *d, const char *action, const char *entity, int64_
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return dasv_db_err(d, rc, "audit");
 	dasv_now(now);
-	if (entry_mac(d->keys->audit_mac, prev, id, now, d->user_id, d->user_name, action,
-		      entity ? entity : "", entity_id, detail ? detail : "", hash) != 0)
-		return dasv_set_err(d, DASV_NOMEM, "audit: out of memory");
+	{
+		/* exactly what the INSERT below stores */
+		const struct mac_val vals[MAC_FIELDS] = {
+			mac_text(now), mac_int_or_null(d->user_id), mac_text(d->user_name),
+			mac_text(action), mac_text(entity ? entity : ""), mac_int_or_null(entity_id),
+			mac_text(detail ? detail : ""),
+		};
+		if (entry_mac(d->keys->audit_mac, prev, id, vals, hash) != 0)
+			return dasv_set_err(d, DASV_NOMEM, "audit: out of memory");
+	}
 	if (!(st = dasv_stmt(d, ins)))
 		return DASV_INTERNAL;
 	sqlite3_bind_int64(st, 1, id);
@@ -156,26 +203,24 @@ dasv_audit_verify(struct dasv *d, struct dasv_audit_result *res)
 		const char *why = NULL;
 
 		res->entries++;
-		if (expect_id && id != expect_id + 1)
+		struct mac_val vals[MAC_FIELDS];
+
+		for (int i = 0; i < MAC_FIELDS; i++)
+			vals[i] = mac_column(st, 1 + i);
+		if (id < 1 || (expect_id && id != expect_id + 1) || (!expect_id && id != 1))
 			why = "entries are missing before this one";
 		else if (sqlite3_column_bytes(st, 8) != 32 ||
 			 sodium_memcmp(sqlite3_column_blob(st, 8), prev, 32) != 0)
 			why = "does not follow the previous entry (deleted, inserted or reordered)";
 		else if (sqlite3_column_bytes(st, 9) != 32)
 			why = "hash is missing or damaged";
-		else if (entry_mac(d->keys->audit_mac, prev, id,
-				   (const char *)sqlite3_column_text(st, 1),
-				   sqlite3_column_int64(st, 2), (const char *)sqlite3_column_text(st, 3),
-				   (const char *)sqlite3_column_text(st, 4),
-				   (const char *)sqlite3_column_text(st, 5),
-				   sqlite3_column_int64(st, 6), (const char *)sqlite3_column_text(st, 7),
-				   mac) != 0) {
+		else if (entry_mac(d->keys->audit_mac, prev, id, vals, mac) != 0) {
 			ret = dasv_set_err(d, DASV_NOMEM, "audit verify: out of memory");
 			goto out;
 		} else if (sodium_memcmp(mac, sqlite3_column_blob(st, 9), 32) != 0)
 			why = "contents were changed";
 		if (why) {
-			res->first_bad_id = id;
+			res->first_bad_id = id ? id : -1; /* 0 would read as "verifies" */
 			snprintf(res->reason, sizeof(res->reason), "%s", why);
 			ret = dasv_set_err(d, DASV_CORRUPT, "audit log entry %lld: %s", (long long)id,
 					   why);
@@ -184,8 +229,14 @@ dasv_audit_verify(struct dasv *d, struct dasv_audit_result *res)
 		memcpy(prev, sqlite3_column_blob(st, 9), 32);
 		expect_id = id;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE) {
 		ret = dasv_db_err(d, rc, "audit verify");
+	} else if (res->entries == 0) {
+		/* every database starts with its init entry: an empty log was emptied */
+		res->first_bad_id = 1;
+		snprintf(res->reason, sizeof(res->reason), "the audit log is empty");
+		ret = dasv_set_err(d, DASV_CORRUPT, "audit log: empty (entries were deleted)");
+	}
 out:
 	sqlite3_finalize(st);
 	return ret;

@@ -169,8 +169,8 @@ dasv_events_free(struct dasv_event **ev, size_t n)
 }
 
 enum dasv_status
-dasv_timeline(struct dasv *d, int64_t referral_id, int64_t before_id, size_t max,
-	      struct dasv_event **out, size_t *n)
+dasv_timeline_load(struct dasv *d, int64_t referral_id, int64_t before_id, size_t max,
+		   struct dasv_event **out, size_t *n)
 {
 	static const char sql[] =
 		"SELECT e.id, e.at, u.name, e.kind, e.body FROM case_events e "
@@ -184,25 +184,18 @@ dasv_timeline(struct dasv *d, int64_t referral_id, int64_t before_id, size_t max
 
 	*out = NULL;
 	*n = 0;
-	if ((ret = dasv_require_role(d, DASV_ROLES_STAFF, "timeline")) != DASV_OK ||
-	    (ret = dasv_require_data_key(d)) != DASV_OK)
-		return ret;
-	if (!dasv_referral_in_caseload(d, referral_id))
-		return dasv_set_err(d, DASV_DENIED, "timeline: referral %lld is outside your caseload",
-				    (long long)referral_id);
 	if (max == 0)
 		return DASV_OK;
 	if (!(ev = calloc(max, sizeof(*ev))))
 		return dasv_set_err(d, DASV_NOMEM, "out of memory");
-	if ((ret = dasv_tx_begin(d)) != DASV_OK) {
+	if ((ret = dasv_referral_key(d, referral_id, rk)) != DASV_OK) {
 		free(ev);
 		return ret;
 	}
-	if ((ret = dasv_referral_key(d, referral_id, rk)) != DASV_OK)
-		goto fail;
 	if (!(st = dasv_stmt(d, sql))) {
-		ret = DASV_INTERNAL;
-		goto fail;
+		dasv_wipe(rk, sizeof(rk));
+		free(ev);
+		return DASV_INTERNAL;
 	}
 	sqlite3_bind_int64(st, 1, referral_id);
 	sqlite3_bind_int64(st, 2, before_id > 0 ? before_id : INT64_MAX);
@@ -210,28 +203,68 @@ dasv_timeline(struct dasv *d, int64_t referral_id, int64_t before_id, size_t max
 	while (ret == DASV_OK && k < max && sqlite3_step(st) == SQLITE_ROW) {
 		struct dasv_event *e = &ev[k++];
 		e->id = sqlite3_column_int64(st, 0);
-		snprintf(e->at, sizeof(e->at), "%s", sqlite3_column_text(st, 1));
-		snprintf(e->by, sizeof(e->by), "%s", sqlite3_column_text(st, 2));
-		snprintf(e->kind, sizeof(e->kind), "%s", sqlite3_column_text(st, 3));
+		dasv_col_text(e->at, sizeof(e->at), st, 1);
+		dasv_col_text(e->by, sizeof(e->by), st, 2);
+		dasv_col_text(e->kind, sizeof(e->kind), st, 3);
 		ret = dasv_column_open(d, st, 4, rk, "case_events", "body", e->id, &e->body);
+		/* one tampered entry is refused, not the whole case around it */
+		if (ret == DASV_CORRUPT) {
+			e->damaged = 1;
+			ret = DASV_OK;
+		}
 	}
 	sqlite3_reset(st);
-	if (ret != DASV_OK ||
-	    (ret = dasv_audit_append(d, "timeline", "referral", referral_id, "")) != DASV_OK)
-		goto fail;
 	dasv_wipe(rk, sizeof(rk));
-	if ((ret = dasv_tx_commit(d)) != DASV_OK) {
+	if (ret != DASV_OK) {
 		dasv_events_free(&ev, k);
 		return ret;
 	}
 	*out = ev;
 	*n = k;
 	return DASV_OK;
-fail:
-	dasv_wipe(rk, sizeof(rk));
-	dasv_tx_rollback(d);
-	dasv_events_free(&ev, k);
-	return ret;
+}
+
+enum dasv_status
+dasv_timeline(struct dasv *d, int64_t referral_id, int64_t before_id, size_t max,
+	      struct dasv_event **out, size_t *n)
+{
+	enum dasv_status ret;
+
+	*out = NULL;
+	*n = 0;
+	if ((ret = dasv_require_role(d, DASV_ROLES_STAFF, "timeline")) != DASV_OK ||
+	    (ret = dasv_require_data_key(d)) != DASV_OK)
+		return ret;
+	if (!dasv_referral_readable(d, referral_id))
+		return dasv_set_err(d, DASV_DENIED, "timeline: referral %lld is outside your caseload",
+				    (long long)referral_id);
+	if ((ret = dasv_tx_begin(d)) != DASV_OK)
+		return ret;
+	if ((ret = dasv_timeline_load(d, referral_id, before_id, max, out, n)) != DASV_OK ||
+	    (ret = dasv_audit_append(d, "timeline", "referral", referral_id, "")) != DASV_OK ||
+	    (ret = dasv_tx_commit(d)) != DASV_OK) {
+		dasv_tx_rollback(d);
+		dasv_events_free(out, *n);
+		*n = 0;
+		return ret;
+	}
+	return DASV_OK;
+}
+
+static int
+allocated_to_me(struct dasv *d, int64_t referral_id)
+{
+	static const char sql[] = "SELECT 1 FROM referrals WHERE id = ? AND worker_id = ?";
+	sqlite3_stmt *st = dasv_stmt(d, sql);
+	int yes;
+
+	if (!st)
+		return 0;
+	sqlite3_bind_int64(st, 1, referral_id);
+	sqlite3_bind_int64(st, 2, d->user_id);
+	yes = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return yes;
 }
 
 enum dasv_status
@@ -293,6 +326,13 @@ dasv_referral_close(struct dasv *d, int64_t referral_id, const struct dasv_outco
 	codes = dasv_codes(DASV_LIST_CLOSE_REASON, &n);
 	if ((ret = begin_casework(d, referral_id, "close", status)) != DASV_OK)
 		return ret;
+	if (d->role == DASV_ROLE_CASEWORKER && !allocated_to_me(d, referral_id)) {
+		ret = dasv_set_err(d, DASV_DENIED,
+				   "close: only the allocated caseworker or a supervisor may close "
+				   "referral %lld",
+				   (long long)referral_id);
+		goto fail;
+	}
 	if ((st = dasv_stmt(d, received))) {
 		sqlite3_bind_int64(st, 1, referral_id);
 		if (sqlite3_step(st) == SQLITE_ROW)

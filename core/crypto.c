@@ -13,7 +13,9 @@
 #define KEYSLOT_ALG_ARGON2ID13 1
 
 /* crypto_kdf contexts: exactly 8 bytes each, one per purpose. */
-enum { KDF_FIELD = 1, KDF_BLIND = 2, KDF_AUDIT_MAC = 3, KDF_BG = 4 };
+enum { KDF_FIELD = 1, KDF_BLIND = 2, KDF_AUDIT_MAC = 3, KDF_BG = 4, KDF_PK_MAC = 5 };
+/* Largest keyslot payload: audit key, slot key, box secret key. */
+#define SLOT_PAYLOAD_MAX (3 * DASV_KEY_BYTES)
 
 struct dasv_keys *
 dasv_keys_new(void)
@@ -60,6 +62,14 @@ dasv_keys_generate(struct dasv_keys *k, int with_data)
 	if (with_data)
 		crypto_kdf_keygen(k->data);
 	dasv_keys_derive(k);
+}
+
+void
+dasv_keys_user_generate(struct dasv_keys *k)
+{
+	crypto_kdf_keygen(k->slot);
+	crypto_box_keypair(k->box_pk, k->box_sk);
+	k->has_user = 1;
 }
 
 void
@@ -204,6 +214,14 @@ dasv_normalise_name(const char *in, char *out, size_t outsz)
 			unsigned cp = ((unsigned)(p[0] & 0x1f) << 6) | (p[1] & 0x3f);
 			const char *fold = NULL;
 
+			/*
+			 * combining accents (e + U+0308) are the decomposed form of a
+			 * folded letter; no-break and soft hyphen are spacing
+			 */
+			if ((cp >= 0x300 && cp <= 0x36f) || cp == 0xa0 || cp == 0xad) {
+				p += 2;
+				continue;
+			}
 			if (cp >= 0xc0 && cp <= 0xff)
 				fold = latin1_fold[cp - 0xc0];
 			for (size_t i = 0; !fold && i < sizeof(latin_ext_fold) / sizeof(latin_ext_fold[0]); i++)
@@ -214,6 +232,13 @@ dasv_normalise_name(const char *in, char *out, size_t outsz)
 				p += 2;
 				continue;
 			}
+		}
+		/* typographic hyphens, dashes, quotes and thin spaces, like their ASCII kin */
+		if (p[0] == 0xe2 && p[1] == 0x80 &&
+		    ((p[2] >= 0x90 && p[2] <= 0x95) || p[2] == 0x98 || p[2] == 0x99 ||
+		     p[2] == 0x89 || p[2] == 0xaf)) {
+			p += 3;
+			continue;
 		}
 		/* other scripts: keep the bytes as they are */
 		if (n + 1 < outsz)
@@ -303,7 +328,8 @@ dasv_keyslot_wrap(const char *pass, int64_t user_id, const struct dasv_keys *k, 
 		  int64_t generation, struct dasv_keyslot *slot, char *err, size_t errsz)
 {
 	unsigned char *kek = NULL, *payload = NULL, ad[32];
-	size_t plen = with_data ? 2 * DASV_KEY_BYTES : DASV_KEY_BYTES;
+	int with_user = with_data && k->has_user;
+	size_t plen = with_user ? 3 * DASV_KEY_BYTES : with_data ? 2 * DASV_KEY_BYTES : DASV_KEY_BYTES;
 	unsigned long long clen = 0;
 	enum dasv_status st = DASV_NOMEM;
 
@@ -314,7 +340,7 @@ dasv_keyslot_wrap(const char *pass, int64_t user_id, const struct dasv_keys *k, 
 	slot->generation = generation;
 	randombytes_buf(slot->salt, sizeof(slot->salt));
 	kek = sodium_malloc(DASV_KEY_BYTES);
-	payload = sodium_malloc(2 * DASV_KEY_BYTES);
+	payload = sodium_malloc(SLOT_PAYLOAD_MAX);
 	slot->wrapped = malloc(1 + NONCE_BYTES + plen + crypto_aead_xchacha20poly1305_ietf_ABYTES);
 	if (!kek || !payload || !slot->wrapped)
 		goto out;
@@ -323,8 +349,13 @@ dasv_keyslot_wrap(const char *pass, int64_t user_id, const struct dasv_keys *k, 
 		goto out;
 	}
 	memcpy(payload, k->audit, DASV_KEY_BYTES);
-	if (with_data)
+	if (with_user) {
+		/* the data key stays out: it is sealed under the slot key beside the slot */
+		memcpy(payload + DASV_KEY_BYTES, k->slot, DASV_KEY_BYTES);
+		memcpy(payload + 2 * DASV_KEY_BYTES, k->box_sk, DASV_BOX_SK_BYTES);
+	} else if (with_data) {
 		memcpy(payload + DASV_KEY_BYTES, k->data, DASV_KEY_BYTES);
+	}
 	keyslot_ad(ad, user_id, generation);
 	slot->wrapped[0] = SEAL_VERSION;
 	randombytes_buf(slot->wrapped + 1, NONCE_BYTES);
@@ -350,14 +381,14 @@ dasv_keyslot_unwrap(const char *pass, int64_t user_id, const struct dasv_keyslot
 	enum dasv_status st = DASV_NOMEM;
 
 	if (slot->alg != KEYSLOT_ALG_ARGON2ID13 || slot->wrapped_len < DASV_SEAL_OVERHEAD ||
-	    slot->wrapped_len > DASV_SEAL_OVERHEAD + 2 * DASV_KEY_BYTES ||
+	    slot->wrapped_len > DASV_SEAL_OVERHEAD + SLOT_PAYLOAD_MAX ||
 	    slot->wrapped[0] != SEAL_VERSION || slot->opslimit < crypto_pwhash_OPSLIMIT_MIN ||
 	    slot->opslimit > (unsigned long long)crypto_pwhash_OPSLIMIT_SENSITIVE * 4 ||
 	    slot->memlimit < crypto_pwhash_MEMLIMIT_MIN ||
 	    slot->memlimit > (size_t)crypto_pwhash_MEMLIMIT_SENSITIVE * 4)
 		return dasv_fail(err, errsz, DASV_CORRUPT, "keyslot is damaged or of an unknown kind");
 	kek = sodium_malloc(DASV_KEY_BYTES);
-	payload = sodium_malloc(2 * DASV_KEY_BYTES);
+	payload = sodium_malloc(SLOT_PAYLOAD_MAX);
 	if (!kek || !payload)
 		goto out;
 	if (slot_key(kek, pass, slot->salt, slot->opslimit, slot->memlimit) != 0) {
@@ -371,14 +402,25 @@ dasv_keyslot_unwrap(const char *pass, int64_t user_id, const struct dasv_keyslot
 		st = dasv_fail(err, errsz, DASV_AUTH, "wrong user name or passphrase");
 		goto out;
 	}
-	if (plen != DASV_KEY_BYTES && plen != 2 * DASV_KEY_BYTES) {
+	if (plen != DASV_KEY_BYTES && plen != 2 * DASV_KEY_BYTES && plen != 3 * DASV_KEY_BYTES) {
 		st = dasv_fail(err, errsz, DASV_CORRUPT, "keyslot holds an unexpected payload");
 		goto out;
 	}
 	memcpy(k->audit, payload, DASV_KEY_BYTES);
 	k->has_data = plen == 2 * DASV_KEY_BYTES;
+	k->generation = k->has_data ? slot->generation : 0;
 	if (k->has_data)
 		memcpy(k->data, payload + DASV_KEY_BYTES, DASV_KEY_BYTES);
+	k->has_user = plen == 3 * DASV_KEY_BYTES;
+	if (k->has_user) {
+		memcpy(k->slot, payload + DASV_KEY_BYTES, DASV_KEY_BYTES);
+		memcpy(k->box_sk, payload + 2 * DASV_KEY_BYTES, DASV_BOX_SK_BYTES);
+		crypto_scalarmult_base(k->box_pk, k->box_sk);
+	} else {
+		sodium_memzero(k->slot, sizeof(k->slot));
+		sodium_memzero(k->box_pk, sizeof(k->box_pk));
+		sodium_memzero(k->box_sk, sizeof(k->box_sk));
+	}
 	dasv_keys_derive(k);
 	st = DASV_OK;
 out:
@@ -405,6 +447,132 @@ dasv_keyslot_dummy(const char *pass)
 	sodium_memzero(key, sizeof(key));
 }
 
+/* ---- the data key beside a keyslot, and rotated keys ------------------ */
+
+static void
+put_le64(unsigned char *p, int64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char)((uint64_t)v >> (8 * i));
+}
+
+static int64_t
+get_le64(const unsigned char *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return (int64_t)v;
+}
+
+enum dasv_status
+dasv_data_key_wrap(const unsigned char slot[DASV_KEY_BYTES], int64_t user_id,
+		   const unsigned char data[DASV_KEY_BYTES], int64_t generation, unsigned char **out,
+		   size_t *outlen)
+{
+	unsigned char pt[DASV_KEY_BYTES + 8];
+	enum dasv_status st;
+
+	memcpy(pt, data, DASV_KEY_BYTES);
+	put_le64(pt + DASV_KEY_BYTES, generation);
+	st = dasv_crypto_seal(slot, "keyslots", "data_key", user_id, pt, sizeof(pt), out, outlen);
+	sodium_memzero(pt, sizeof(pt));
+	return st;
+}
+
+enum dasv_status
+dasv_data_key_unwrap(const unsigned char slot[DASV_KEY_BYTES], int64_t user_id,
+		     const unsigned char *ct, size_t len, unsigned char data[DASV_KEY_BYTES],
+		     int64_t *generation)
+{
+	char *pt = NULL;
+	size_t ptlen = 0;
+	enum dasv_status st;
+
+	st = dasv_crypto_open(slot, "keyslots", "data_key", user_id, ct, len, &pt, &ptlen);
+	if (st != DASV_OK)
+		return st;
+	if (ptlen != DASV_KEY_BYTES + 8) {
+		st = DASV_CORRUPT;
+	} else {
+		memcpy(data, pt, DASV_KEY_BYTES);
+		*generation = get_le64((const unsigned char *)pt + DASV_KEY_BYTES);
+	}
+	sodium_memzero(pt, ptlen);
+	free(pt);
+	return st;
+}
+
+#define PENDING_PT (DASV_KEY_BYTES + 16)
+
+enum dasv_status
+dasv_pending_seal(const unsigned char pk[DASV_BOX_PK_BYTES], int64_t user_id,
+		  const unsigned char data[DASV_KEY_BYTES], int64_t generation, unsigned char **out,
+		  size_t *outlen)
+{
+	unsigned char pt[PENDING_PT];
+
+	*out = malloc(PENDING_PT + crypto_box_SEALBYTES);
+	*outlen = 0;
+	if (!*out)
+		return DASV_NOMEM;
+	memcpy(pt, data, DASV_KEY_BYTES);
+	put_le64(pt + DASV_KEY_BYTES, generation);
+	put_le64(pt + DASV_KEY_BYTES + 8, user_id);
+	if (crypto_box_seal(*out, pt, sizeof(pt), pk) != 0) {
+		sodium_memzero(pt, sizeof(pt));
+		free(*out);
+		*out = NULL;
+		return DASV_INVALID; /* not a usable public key */
+	}
+	sodium_memzero(pt, sizeof(pt));
+	*outlen = PENDING_PT + crypto_box_SEALBYTES;
+	return DASV_OK;
+}
+
+enum dasv_status
+dasv_pending_open(const struct dasv_keys *k, int64_t user_id, const unsigned char *ct, size_t len,
+		  unsigned char data[DASV_KEY_BYTES], int64_t *generation)
+{
+	unsigned char pt[PENDING_PT];
+	enum dasv_status st = DASV_CORRUPT;
+
+	if (!k->has_user || !ct || len != PENDING_PT + crypto_box_SEALBYTES)
+		return DASV_CORRUPT;
+	if (crypto_box_seal_open(pt, ct, len, k->box_pk, k->box_sk) == 0 &&
+	    get_le64(pt + DASV_KEY_BYTES + 8) == user_id) {
+		memcpy(data, pt, DASV_KEY_BYTES);
+		*generation = get_le64(pt + DASV_KEY_BYTES);
+		st = DASV_OK;
+	}
+	sodium_memzero(pt, sizeof(pt));
+	return st;
+}
+
+void
+dasv_pk_mac(const unsigned char data[DASV_KEY_BYTES], int64_t user_id,
+	    const unsigned char pk[DASV_BOX_PK_BYTES], unsigned char out[DASV_MAC_BYTES])
+{
+	unsigned char key[DASV_KEY_BYTES], id[8];
+	crypto_generichash_state st;
+
+	crypto_kdf_derive_from_key(key, sizeof(key), KDF_PK_MAC, "dasvpkey", data);
+	put_le64(id, user_id);
+	crypto_generichash_init(&st, key, sizeof(key), DASV_MAC_BYTES);
+	crypto_generichash_update(&st, id, sizeof(id));
+	crypto_generichash_update(&st, pk, DASV_BOX_PK_BYTES);
+	crypto_generichash_final(&st, out, DASV_MAC_BYTES);
+	sodium_memzero(&st, sizeof(st));
+	sodium_memzero(key, sizeof(key));
+}
+
+int
+dasv_equal(const void *a, const void *b, size_t n)
+{
+	return sodium_memcmp(a, b, n) == 0;
+}
+
 void
 dasv_audit_mac(const unsigned char key[DASV_KEY_BYTES], const unsigned char prev[32],
 	       const unsigned char *msg, size_t len, unsigned char out[32])
@@ -415,4 +583,5 @@ dasv_audit_mac(const unsigned char key[DASV_KEY_BYTES], const unsigned char prev
 	crypto_generichash_update(&st, prev, 32);
 	crypto_generichash_update(&st, msg, len);
 	crypto_generichash_final(&st, out, 32);
+	sodium_memzero(&st, sizeof(st));
 }

@@ -105,6 +105,21 @@ dasv_tx_begin(struct dasv *d)
 	if (rc != SQLITE_OK)
 		return dasv_db_err(d, rc, "begin");
 	d->in_tx = 1;
+	if (d->keys && d->keys->has_data) {
+		/* an admin may have rotated the data key since this session unlocked */
+		long gen = 0;
+		enum dasv_status st = dasv_setting_int(d, "key_generation", 1, &gen);
+
+		if (st != DASV_OK || gen != d->keys->generation) {
+			dasv_tx_rollback(d);
+			if (st != DASV_OK)
+				return st;
+			dasv_lock(d);
+			return dasv_set_err(d, DASV_LOCKED,
+					    "an admin rotated the data key since you unlocked: unlock "
+					    "again to receive the new key");
+		}
+	}
 	return DASV_OK;
 }
 
@@ -149,6 +164,7 @@ pragma_int(struct dasv *d, const char *sql, int *out)
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v2(d->db, sql, -1, &st, NULL);
 
+	/* primary codes: callers tell NOTADB (a stranger's file) from BUSY */
 	if (rc == SQLITE_OK) {
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW) {
@@ -157,7 +173,7 @@ pragma_int(struct dasv *d, const char *sql, int *out)
 		}
 	}
 	sqlite3_finalize(st);
-	return rc;
+	return rc & 0xff;
 }
 
 int
@@ -235,7 +251,6 @@ configure(struct dasv *d)
 	sqlite3_stmt *s = NULL;
 
 	sqlite3_busy_timeout(d->db, BUSY_TIMEOUT_MS);
-	sqlite3_extended_result_codes(d->db, 1);
 	if (sqlite3_prepare_v2(d->db, "PRAGMA journal_mode = WAL", -1, &s, NULL) == SQLITE_OK &&
 	    sqlite3_step(s) == SQLITE_ROW)
 		mode = (char *)sqlite3_column_text(s, 0);
@@ -265,20 +280,58 @@ open_handle(const char *path, int create, struct dasv **out)
 	if (create)
 		flags |= SQLITE_OPEN_CREATE;
 	rc = sqlite3_open_v2(path, &d->db, flags, NULL);
-	if (rc != SQLITE_OK) {
-		if (!create && access(path, F_OK) != 0)
-			return dasv_set_err(d, DASV_NODB, "no database at %s", path);
+	if (rc != SQLITE_OK)
 		return dasv_set_err(d, create ? DASV_CREATE : DASV_IO, "cannot open %s: %s", path,
 				    sqlite3_errstr(rc));
+	sqlite3_extended_result_codes(d->db, 1);
+	/* before the first read: another user may be checkpointing or writing */
+	sqlite3_busy_timeout(d->db, BUSY_TIMEOUT_MS);
+	return DASV_OK;
+}
+
+/*
+ * Refuse a database others may read or write, or one in a directory others
+ * may write (they could plant the -wal or -shm file beside it).  A shared
+ * deployment is group-only: 0660 files in a 2770 directory.
+ */
+static enum dasv_status
+check_private(const char *path, struct dasv *d)
+{
+	char dir[4096], *slash;
+	struct stat sb;
+	const char *why = NULL, *what = path;
+
+	if (stat(path, &sb) != 0)
+		return DASV_OK; /* sqlite3_open reports it */
+	if (sb.st_mode & 0007) {
+		why = "is readable or writable by others";
+	} else {
+		snprintf(dir, sizeof(dir), "%s", path);
+		slash = strrchr(dir, '/');
+		if (!slash)
+			snprintf(dir, sizeof(dir), ".");
+		else if (slash == dir)
+			dir[1] = '\0';
+		else
+			*slash = '\0';
+		if (stat(dir, &sb) == 0 && (sb.st_mode & 0002)) {
+			why = "is in a directory writable by others";
+			what = dir;
+		}
 	}
-	return configure(d);
+	if (!why)
+		return DASV_OK;
+	return dasv_set_err(d, DASV_DENIED,
+			    "%s %s (mode %04o): refusing to open it; run 'chmod o-rwx %s' "
+			    "(a shared database is 0660 in a 2770 directory)",
+			    path, why, (unsigned)(sb.st_mode & 07777), what);
 }
 
 enum dasv_status
 dasv_open(const char *path, int flags, struct dasv **out)
 {
 	enum dasv_status st;
-	int appid = 0, have;
+	int appid = 0, have, rc;
 	struct dasv *d;
 
 	*out = NULL;
@@ -291,18 +344,17 @@ dasv_open(const char *path, int flags, struct dasv **out)
 				    "no database at %s (create one with 'dasv init' or 'dasv demo')",
 				    path);
 	}
-	if ((st = open_handle(path, 0, out)) != DASV_OK) {
-		if (st == DASV_IO || st == DASV_INTERNAL) {
-			d = *out;
-			if (sqlite3_errcode(d->db) == SQLITE_NOTADB)
-				return dasv_set_err(d, DASV_VERSION, "%s is not a dasv database", path);
-		}
+	if ((st = open_handle(path, 0, out)) != DASV_OK)
 		return st;
-	}
 	d = *out;
-	if (pragma_int(d, "PRAGMA application_id", &appid) != SQLITE_OK)
-		return dasv_set_err(d, DASV_VERSION, "%s is not a dasv database", path);
-	if (appid != DASV_APPLICATION_ID)
+	/*
+	 * Check it is ours before configuring: switching a stranger's file to
+	 * WAL would rewrite its header.  Reading these pragmas writes nothing.
+	 */
+	rc = pragma_int(d, "PRAGMA application_id", &appid);
+	if (rc != SQLITE_OK && rc != SQLITE_NOTADB)
+		return dasv_db_err(d, rc, "open");
+	if (rc != SQLITE_OK || appid != DASV_APPLICATION_ID)
 		return dasv_set_err(d, DASV_VERSION, "%s is not a dasv database", path);
 	have = dasv_schema_version(d);
 	if (have > dasv_schema_latest())
@@ -315,7 +367,9 @@ dasv_open(const char *path, int flags, struct dasv **out)
 				    "database schema is version %d and needs upgrading to %d: "
 				    "run 'dasv migrate' (admin)",
 				    have, dasv_schema_latest());
-	return DASV_OK;
+	if ((st = check_private(path, d)) != DASV_OK)
+		return st;
+	return configure(d);
 }
 
 /* Create the file ourselves so it is new (O_EXCL) and private from the start. */
@@ -372,7 +426,7 @@ dasv_db_create(const char *path, struct dasv **out)
 		}
 		return st;
 	}
-	if ((st = open_handle(path, 1, out)) != DASV_OK)
+	if ((st = open_handle(path, 1, out)) != DASV_OK || (st = configure(*out)) != DASV_OK)
 		goto fail;
 	if ((st = dasv_migrate(*out, NULL)) != DASV_OK)
 		goto fail;

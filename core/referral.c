@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "codes.h"
 #include "date.h"
@@ -43,9 +44,10 @@ check_code(struct dasv_field_err *fe, const char *field, enum dasv_code_list lis
 		return fe_set(fe, field, "is required");
 	}
 	if (dasv_code_find(list, v) < 0) {
+		/* never echo the value: a shifted CSV row puts a name where a code belongs */
 		size_t n = 0;
 		const struct dasv_code *c = dasv_codes(list, &n);
-		size_t off = (size_t)snprintf(msg, sizeof(msg), "'%.24s' is not a %s code (", v,
+		size_t off = (size_t)snprintf(msg, sizeof(msg), "is not a %s code (",
 					      dasv_code_list_name(list));
 		for (size_t i = 0; i < n && off < sizeof(msg); i++)
 			off += (size_t)snprintf(msg + off, sizeof(msg) - off, "%s%s", i ? ", " : "",
@@ -55,6 +57,28 @@ check_code(struct dasv_field_err *fe, const char *field, enum dasv_code_list lis
 		return fe_set(fe, field, msg);
 	}
 	return DASV_OK;
+}
+
+/*
+ * A date of birth is personal: say what is wrong with it without repeating it
+ * (the validators quote dates, which is fine for codes and referral dates).
+ */
+static int
+date_problem(const char *v, int32_t not_after, const char *late, char *msg, size_t msgsz)
+{
+	int32_t day;
+
+	if (dasv_blank(v))
+		return 0;
+	if (dasv_date_parse(v, &day, NULL, 0) != DASV_OK) {
+		snprintf(msg, msgsz, "is not a valid date (YYYY-MM-DD)");
+		return 1;
+	}
+	if (day > not_after) {
+		snprintf(msg, msgsz, "%s", late);
+		return 1;
+	}
+	return 0;
 }
 
 enum dasv_status
@@ -103,8 +127,8 @@ dasv_referral_check(const struct dasv_referral *r, struct dasv_field_err *fe)
 		return fe_set(fe, "first_name", err);
 	if (dasv_validate_name("last_name", p->last_name, 1, err, sizeof(err)) != DASV_OK)
 		return fe_set(fe, "last_name", err);
-	if (dasv_validate_date("date_of_birth", p->date_of_birth, 0, received, &day, err,
-			       sizeof(err)) != DASV_OK)
+	if (date_problem(p->date_of_birth, received, "is after the date received", err,
+			 sizeof(err)))
 		return fe_set(fe, "date_of_birth", err);
 	if (dasv_validate_multiline("address", p->address, 400, 0, err, sizeof(err)) != DASV_OK)
 		return fe_set(fe, "address", err);
@@ -127,8 +151,7 @@ dasv_referral_check(const struct dasv_referral *r, struct dasv_field_err *fe)
 	if (!dasv_blank(r->perpetrator_name) &&
 	    dasv_validate_name("perpetrator_name", r->perpetrator_name, 0, err, sizeof(err)) != DASV_OK)
 		return fe_set(fe, "perpetrator_name", err);
-	if (dasv_validate_date("perpetrator_dob", r->perpetrator_dob, 0, today, &day, err,
-			       sizeof(err)) != DASV_OK)
+	if (date_problem(r->perpetrator_dob, today, "is in the future", err, sizeof(err)))
 		return fe_set(fe, "perpetrator_dob", err);
 	if (check_code(fe, "perpetrator_relationship", DASV_LIST_RELATIONSHIP,
 		       r->perpetrator_relationship, 0) != DASV_OK)
@@ -417,11 +440,8 @@ int
 dasv_referral_in_caseload(struct dasv *d, int64_t id)
 {
 	static const char sql[] =
-		"SELECT 1 FROM referrals r WHERE r.id = ?1 AND (r.created_by = ?2 OR r.worker_id = ?2 "
-		"OR EXISTS (SELECT 1 FROM break_glass b WHERE b.user_id = ?2 AND b.referral_id = ?1 "
-		"AND b.at >= ?3))";
+		"SELECT 1 FROM referrals WHERE id = ?1 AND (created_by = ?2 OR worker_id = ?2)";
 	sqlite3_stmt *st;
-	char since[21];
 	int yes;
 
 	if (!d->keys)
@@ -430,11 +450,33 @@ dasv_referral_in_caseload(struct dasv *d, int64_t id)
 		return 1;
 	if (d->role != DASV_ROLE_CASEWORKER || !(st = dasv_stmt(d, sql)))
 		return 0;
-	/* a break-glass opens the record for the rest of that UTC day */
-	dasv_now(since);
-	memcpy(since + 10, "T00:00:00Z", 11);
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, d->user_id);
+	yes = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return yes;
+}
+
+int
+dasv_referral_readable(struct dasv *d, int64_t id)
+{
+	static const char sql[] =
+		"SELECT 1 FROM break_glass WHERE user_id = ? AND referral_id = ? AND at >= ? LIMIT 1";
+	sqlite3_stmt *st;
+	time_t t = time(NULL) - DASV_BREAK_GLASS_READ_SECONDS;
+	struct tm tm;
+	char since[21];
+	int yes;
+
+	if (dasv_referral_in_caseload(d, id))
+		return 1;
+	if (!d->keys || d->role != DASV_ROLE_CASEWORKER || !(st = dasv_stmt(d, sql)))
+		return 0;
+	/* the rest of the case just opened by break-glass: its timeline, assessments */
+	gmtime_r(&t, &tm);
+	strftime(since, sizeof(since), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	sqlite3_bind_int64(st, 1, d->user_id);
+	sqlite3_bind_int64(st, 2, id);
 	sqlite3_bind_text(st, 3, since, -1, SQLITE_TRANSIENT);
 	yes = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_reset(st);
@@ -476,6 +518,10 @@ dasv_referral_load(struct dasv *d, int64_t id, struct dasv_referral *r)
 		"LEFT JOIN services s ON s.id = r.service_id LEFT JOIN users w ON w.id = r.worker_id "
 		"LEFT JOIN users c ON c.id = r.created_by LEFT JOIN users u ON u.id = r.updated_by "
 		"WHERE r.id = ?";
+	static const char dash[] =
+		"SELECT a.assessed_on, u.name, a.marac_criteria FROM assessments a "
+		"JOIN users u ON u.id = a.assessed_by WHERE a.referral_id = ? AND a.kind = 'dash' "
+		"ORDER BY a.assessed_on DESC, a.id DESC LIMIT 1";
 	static const char kids[] =
 		"SELECT age_years FROM referral_children WHERE referral_id = ? ORDER BY id LIMIT 20";
 	static const char *const pcols[] = { "first_name", "last_name", "date_of_birth", "address",
@@ -595,6 +641,15 @@ dasv_referral_load(struct dasv *d, int64_t id, struct dasv_referral *r)
 	while (r->n_children_ages < DASV_MAX_CHILDREN && sqlite3_step(st) == SQLITE_ROW)
 		r->children_ages[r->n_children_ages++] = sqlite3_column_int(st, 0);
 	sqlite3_reset(st);
+	if ((st = dasv_stmt(d, dash))) {
+		sqlite3_bind_int64(st, 1, id);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			dasv_col_text(r->dash_on, sizeof(r->dash_on), st, 0);
+			dasv_col_text(r->dash_by, sizeof(r->dash_by), st, 1);
+			dasv_col_text(r->marac_criteria, sizeof(r->marac_criteria), st, 2);
+		}
+		sqlite3_reset(st);
+	}
 	return DASV_OK;
 }
 
@@ -638,12 +693,17 @@ record_break_glass(struct dasv *d, int64_t id, const char *reason)
 }
 
 enum dasv_status
-dasv_referral_get(struct dasv *d, int64_t id, const char *break_glass_reason,
-		  struct dasv_referral *out)
+dasv_case_get(struct dasv *d, int64_t id, const char *break_glass_reason, size_t max_events,
+	      struct dasv_referral *out, struct dasv_event **events, size_t *n_events)
 {
 	enum dasv_status ret;
+	char detail[32] = "";
 
 	memset(out, 0, sizeof(*out));
+	if (events) {
+		*events = NULL;
+		*n_events = 0;
+	}
 	if ((ret = dasv_require_role(d, DASV_ROLES_STAFF, "open referral")) != DASV_OK)
 		return ret;
 	if ((ret = dasv_require_data_key(d)) != DASV_OK)
@@ -667,15 +727,68 @@ dasv_referral_get(struct dasv *d, int64_t id, const char *break_glass_reason,
 	}
 	if ((ret = dasv_referral_load(d, id, out)) != DASV_OK)
 		goto fail;
-	if ((ret = dasv_audit_append(d, "referral_open", "referral", id, "")) != DASV_OK)
+	if (events) {
+		if ((ret = dasv_timeline_load(d, id, 0, max_events, events, n_events)) != DASV_OK)
+			goto fail;
+		snprintf(detail, sizeof(detail), "events=%zu", *n_events);
+	}
+	if ((ret = dasv_audit_append(d, "referral_open", "referral", id, detail)) != DASV_OK)
 		goto fail;
 	if ((ret = dasv_tx_commit(d)) != DASV_OK)
-		dasv_referral_clear(out);
-	return ret;
+		goto fail_committed;
+	return DASV_OK;
 fail:
 	dasv_tx_rollback(d);
+fail_committed:
 	dasv_referral_clear(out);
+	if (events) {
+		dasv_events_free(events, *n_events);
+		*n_events = 0;
+	}
 	return ret;
+}
+
+enum dasv_status
+dasv_referral_get(struct dasv *d, int64_t id, const char *break_glass_reason,
+		  struct dasv_referral *out)
+{
+	return dasv_case_get(d, id, break_glass_reason, 0, out, NULL, NULL);
+}
+
+/* (Re)link the referral's perpetrator after an edit, with the serial flag. */
+static enum dasv_status
+set_perpetrator(struct dasv *d, const struct dasv_referral *r, int64_t person_id, const char *now)
+{
+	static const char upd[] =
+		"UPDATE referrals SET perpetrator_id = ?2, serial_perpetrator = ?3 WHERE id = ?1";
+	static const char victims[] =
+		"SELECT count(DISTINCT person_id) FROM referrals WHERE perpetrator_id = ? "
+		"AND person_id <> ?";
+	static const char mark_serial[] =
+		"UPDATE referrals SET serial_perpetrator = 1 WHERE perpetrator_id = ? "
+		"AND serial_perpetrator = 0 AND ?";
+	sqlite3_stmt *st;
+	enum dasv_status ret;
+	int64_t perp = 0, others = 0;
+	int rc;
+
+	if ((ret = dasv_perpetrator_link(d, r, now, &perp)) != DASV_OK)
+		return ret;
+	if (perp)
+		others = count_query(d, victims, perp, person_id);
+	if (!(st = dasv_stmt(d, upd)))
+		return DASV_INTERNAL;
+	sqlite3_bind_int64(st, 1, r->id);
+	if (perp)
+		sqlite3_bind_int64(st, 2, perp);
+	sqlite3_bind_int(st, 3, others > 0);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return dasv_db_err(d, rc, "perpetrator");
+	if (others > 0)
+		count_query(d, mark_serial, perp, 1);
+	return DASV_OK;
 }
 
 enum dasv_status
@@ -743,6 +856,8 @@ dasv_referral_update(struct dasv *d, const struct dasv_referral *r, struct dasv_
 		goto fail;
 	}
 	pid = count_query(d, "SELECT person_id FROM referrals WHERE id = ? AND ?", r->id, 1);
+	if ((ret = set_perpetrator(d, r, pid, now)) != DASV_OK)
+		goto fail;
 	if ((ret = dasv_person_key(d, pid, rk)) != DASV_OK)
 		goto fail;
 	ret = dasv_person_update(d, pid, rk, &r->person);

@@ -84,6 +84,8 @@ struct dasv_referral {
 	char waiting_since[11], closed_on[11], close_reason[DASV_CODE_MAX];
 	int overdue;
 	char created_by[DASV_NAME_MAX], updated_by[DASV_NAME_MAX], updated_at[21];
+	/* the latest DASH, from its coded columns */
+	char dash_on[11], dash_by[DASV_NAME_MAX], marac_criteria[96];
 };
 
 /* Wipe and free the sensitive strings; the struct may be reused after. */
@@ -116,6 +118,16 @@ enum dasv_status dasv_referral_create(struct dasv *d, const struct dasv_referral
  */
 enum dasv_status dasv_referral_get(struct dasv *d, int64_t id, const char *break_glass_reason,
 				   struct dasv_referral *out);
+
+/*
+ * Opening a case: the referral and the newest max_events of its timeline, as
+ * one audited action (same access rules as dasv_referral_get).  *events is
+ * freed with dasv_events_free.
+ */
+struct dasv_event;
+enum dasv_status dasv_case_get(struct dasv *d, int64_t id, const char *break_glass_reason,
+			       size_t max_events, struct dasv_referral *out,
+			       struct dasv_event **events, size_t *n_events);
 
 /* Whether the session may open the referral without break-glass. */
 enum dasv_status dasv_referral_can_open(struct dasv *d, int64_t id, int *allowed);
@@ -265,6 +277,14 @@ enum dasv_status dasv_page(struct dasv *d, enum dasv_list list, int64_t arg,
 			   size_t max, size_t *n);
 /* Count of rows in a list (for "row 12 of 3 456"). */
 enum dasv_status dasv_list_count(struct dasv *d, enum dasv_list list, int64_t arg, int64_t *n);
+/* The counts a list's header shows. */
+struct dasv_list_summary {
+	int64_t total;
+	int64_t high_marac; /* priority 0: high risk and referred to MARAC */
+	int64_t overdue;    /* caseload: first contact due before today and not made */
+};
+enum dasv_status dasv_list_summary(struct dasv *d, enum dasv_list list, int64_t arg,
+				   struct dasv_list_summary *s);
 
 /*
  * Allocate a referral to a service (and optionally a caseworker).  When the
@@ -286,7 +306,8 @@ struct dasv_event {
 	char at[21];
 	char by[DASV_NAME_MAX];
 	char kind[DASV_CODE_MAX];
-	char *body; /* sensitive */
+	char *body;  /* sensitive; NULL when there is none or it is damaged */
+	int damaged; /* the body failed its integrity check and is not shown */
 };
 void dasv_events_free(struct dasv_event **ev, size_t n);
 /* The case timeline, newest first, up to max events before before_id (0: newest). */

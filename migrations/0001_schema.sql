@@ -192,7 +192,7 @@ CREATE TABLE referrals (
 );
 -- The supervisor's allocation queue, paged by key (priority, received_on, id).
 CREATE INDEX referrals_queue ON referrals(priority, received_on, id)
-	WHERE status IN ('new','triaged');
+	WHERE status IN ('new','triaged') AND waiting_since IS NULL;
 -- Waiting lists per service.
 CREATE INDEX referrals_waiting ON referrals(service_id, priority, waiting_since, id)
 	WHERE waiting_since IS NOT NULL;
@@ -311,6 +311,10 @@ CREATE INDEX audit_log_entity ON audit_log(entity, entity_id);
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+-- INSERT OR REPLACE deletes without firing delete triggers
+CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log
+WHEN EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id)
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 
 CREATE TABLE districts (

@@ -182,6 +182,9 @@ app_lock(struct ui *ui, void *ctx)
 	char user[DASV_NAME_MAX];
 
 	(void)ui;
+	/* idle at the first unlock: that box is already the lock */
+	if (!dasv_is_unlocked(a->d))
+		return 0;
 	snprintf(user, sizeof(user), "%s", a->user);
 	dasv_lock(a->d);
 	/* only the same user may pick up a locked session */

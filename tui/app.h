@@ -42,6 +42,9 @@ int screen_referral_form_push(struct app *a, int64_t id);
 /* screen_case.c: one referral, safe contact first, timeline, casework actions.
  * Asks for a break-glass reason when the referral is outside the caseload. */
 int screen_case_push(struct app *a, int64_t id);
+/* The same, run modally until it is closed (the form opens a new referral's case
+ * in place of itself this way). */
+int screen_case_run(struct app *a, int64_t id);
 /* screen_dash.c: DASH checklist (and the stalking screen when Q8 is Yes). */
 int screen_dash_push(struct app *a, int64_t referral_id);
 /* screen_sv.c: SV safety-and-support assessment. */

@@ -3,41 +3,62 @@
  * migrations and the audit chain.
  */
 #include <getopt.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
+#include "keyops.h"
 
 int
 cmd_init(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = { { "admin", required_argument, NULL, 'a' },
+					      { "shared", required_argument, NULL, 's' },
 					      { NULL, 0, NULL, 0 } };
-	const char *admin = c->user;
+	static const char usage[] = "usage: dasv init [--admin NAME] [--shared GROUP]";
+	const char *admin = c->user, *shared = NULL;
 	struct dasv *d = NULL;
+	struct group *g = NULL;
 	char pass[1100];
 	enum dasv_status st;
 	int ch, rc;
 
 	optind = 0; /* GNU getopt: 0 reinitialises for a new argv */
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch != 'a')
-			return cli_error("usage: dasv init [--admin NAME]");
-		admin = optarg;
+		if (ch == 'a')
+			admin = optarg;
+		else if (ch == 's')
+			shared = optarg;
+		else
+			return cli_error("%s", usage);
 	}
 	if (optind != argc)
-		return cli_error("usage: dasv init [--admin NAME]");
+		return cli_error("%s", usage);
+	if (shared && !(g = getgrnam(shared)))
+		return cli_error("--shared: no group named '%s' (create it with groupadd)", shared);
 	if ((rc = cli_read_new_pass(c, admin, pass, sizeof(pass))) != 0)
 		return rc;
-	st = dasv_init(c->db_path, admin, pass, &d);
+	if (g) {
+		/* the group's from now on: what we create is 0660/2770, never others' */
+		umask(007);
+		st = dasv_init_shared(c->db_path, admin, pass, g->gr_gid, &d);
+	} else {
+		st = dasv_init(c->db_path, admin, pass, &d);
+	}
 	dasv_wipe(pass, sizeof(pass));
 	if (st != DASV_OK) {
 		rc = cli_status(st, dasv_errmsg(d));
 		dasv_close(&d);
 		return rc;
 	}
-	printf("created %s with admin '%s'\n", c->db_path, admin);
+	if (g)
+		printf("created %s with admin '%s', shared with group '%s'\n", c->db_path, admin,
+		       shared);
+	else
+		printf("created %s with admin '%s'\n", c->db_path, admin);
 	dasv_close(&d);
 	return 0;
 }
@@ -112,13 +133,25 @@ cmd_user(struct cli *c, int argc, char **argv)
 	} else if (!strcmp(argv[1], "list")) {
 		rc = argc == 2 ? user_list(d) : cli_error("usage: dasv user list");
 	} else if (!strcmp(argv[1], "disable")) {
-		if (argc != 3) {
-			rc = cli_error("usage: dasv user disable NAME");
+		int rekey = !(argc == 4 && !strcmp(argv[3], "--no-rekey"));
+
+		if (argc != 3 && rekey) {
+			rc = cli_error("usage: dasv user disable NAME [--no-rekey]");
 		} else {
-			st = dasv_user_disable(d, argv[2]);
+			struct dasv_rekey_result res;
+
+			st = dasv_user_revoke(d, argv[2], rekey, &res);
 			rc = cli_status(st, dasv_errmsg(d));
-			if (!rc)
-				printf("disabled %s\n", argv[2]);
+			if (!rc && rekey)
+				printf("disabled %s and rotated the data key to generation %lld "
+				       "(%lld people re-encrypted; %lld users take it up at their "
+				       "next unlock)\n",
+				       argv[2], (long long)res.generation, (long long)res.people,
+				       (long long)res.users_pending);
+			else if (!rc)
+				printf("disabled %s (data key not rotated: what they could read, a "
+				       "copy of the key they held still reads)\n",
+				       argv[2]);
 		}
 	} else {
 		if (argc != 2) {

@@ -74,7 +74,8 @@
 	_(UNKNOWN,  "Not known","Answer not known",               '?') \
 	_(SOURCE,   "Source",   "Change where the answer came from", 'S') \
 	_(JUDGE,    "Judgement","Professional judgement (raise the level, with a reason)", 'J') \
-	_(CONSENT,  "Consent",  "Consent to a MARAC referral",    'C')
+	_(CONSENT,  "Consent",  "Consent to a MARAC referral",    'C') \
+	_(SCORE,    NULL,       "Set the score or level (0 none, 1 low, 2 medium, 3 high)", '0', '1', '2', '3')
 
 enum ui_request {
 #define UI_REQ_ENUM(id, label, help, ...) UI_REQ_##id,

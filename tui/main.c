@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -18,14 +19,32 @@ static const struct {
 	int (*run)(struct cli *, int, char **);
 	const char *usage;
 } commands[] = {
-	{ "init", cmd_init, "init [--admin NAME]          create a database and its first admin" },
+	{ "init", cmd_init, "init [--admin NAME] [--shared GROUP]  create a database and its first admin\n"
+			    "                               (--shared: for GROUP on this host, 2770/0660)" },
 	{ "user", cmd_user, "user add NAME --role ROLE    add a user (admin)\n"
 			    "  user list                    list users\n"
-			    "  user disable NAME            disable a user and remove their keyslot (admin)\n"
+			    "  user disable NAME [--no-rekey]  disable a user, remove their keyslot and\n"
+			    "                               rotate the data key (admin)\n"
 			    "  user passwd                  change your own passphrase" },
 	{ "migrate", cmd_migrate, "migrate                      apply pending schema migrations" },
 	{ "audit", cmd_audit, "audit verify [--head HEX]    verify the audit chain\n"
 			      "  audit head                   print the latest chain hash" },
+	{ "demo", cmd_demo, "demo [--referrals N] [--seed N]  a new database of synthetic people" },
+	{ "import", cmd_import, "import FILE.csv              add referrals from a CSV file, all or none" },
+	{ "export", cmd_export, "export [--out FILE [--force]]  your referrals as CSV, decrypted (exact, not\n"
+				"                               formula-guarded: treat it as data, not a spreadsheet)" },
+	{ "referral", cmd_referral, "referral show ID [--break-glass REASON]  one referral, safe contact first" },
+	{ "queue", cmd_queue, "queue [--limit N]            the allocation queue, highest risk first" },
+	{ "rekey", cmd_rekey, "rekey                        rotate the data key, re-encrypting everything (admin)" },
+	{ "erase", cmd_erase, "erase PERSON-ID --reason TEXT  crypto-shred one person (admin); or\n"
+			      "  erase --referral ID --reason TEXT  the person of a referral" },
+	{ "purge", cmd_purge, "purge [--dry-run]            erase people whose cases closed more than\n"
+			      "                               retention_years ago (admin)" },
+	{ "backup", cmd_backup, "backup FILE                  an online copy of the database, 0600 (admin)" },
+	{ "restore", cmd_restore, "restore FILE                 check a backup, then put it in place (admin)" },
+	{ "report", cmd_report, "report [--quarter 2026Q3|--month M|--year Y|--from D --to D] [--by service|pathway|district]\n"
+				"       [--strand DA|SV] [--district C] [--service ID] [--pathway C] [--format table|csv|json]\n"
+				"                               commissioning reports (auditor, supervisor, admin)" },
 	{ "tui", cmd_tui, "tui                          the terminal front end (the default)" },
 };
 
@@ -83,6 +102,29 @@ login_name(void)
 		return u;
 	pw = getpwuid(getuid());
 	return pw ? pw->pw_name : "";
+}
+
+/*
+ * In a shared deployment (the database's directory is setgid and the group's,
+ * as 'dasv init --shared' makes it) what we create is the group's too.
+ */
+static void
+shared_umask(const char *db)
+{
+	char dir[4096], *slash;
+	struct stat sb;
+
+	snprintf(dir, sizeof(dir), "%s", db);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (stat(dir, &sb) == 0 && (sb.st_mode & S_ISGID) && (sb.st_mode & 0070) == 0070 &&
+	    !(sb.st_mode & 0007))
+		umask(007);
 }
 
 static int
@@ -159,6 +201,8 @@ main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	/* files we create are never readable by others */
 	umask(077);
+	/* failed unlocks go to the auth log, for fail2ban and the like */
+	openlog("dasv", 0, LOG_AUTH);
 	st = dasv_process_init(err, sizeof(err));
 	if (st != DASV_OK)
 		return cli_status(st, err);
@@ -201,6 +245,7 @@ main(int argc, char **argv)
 	}
 	if (!c.db_path)
 		c.db_path = default_db(dbbuf, sizeof(dbbuf));
+	shared_umask(c.db_path);
 	if (!c.user)
 		c.user = login_name();
 	if (optind >= argc)

@@ -288,11 +288,12 @@ ui_draw_title(struct ui *ui)
 }
 
 static int
-ui_footer_item(struct ui *ui, int x, enum ui_request r, const char *label, bool text_mode)
+ui_footer_item(struct ui *ui, int x, enum ui_request r, const char *label, bool text_mode,
+	       const struct ui_keyuse *claimed)
 {
 	char kb[16];
 	const char *kn;
-	int key = ui_req_first_key(r, text_mode);
+	int key = ui_req_free_key(r, text_mode, claimed);
 	int need;
 
 	if (!key || !label || !*label)
@@ -324,7 +325,7 @@ ui_draw_footer(struct ui *ui)
 	werase(ui->footer);
 	for (ku = keys; ku && ku->req != UI_REQ_NONE; ku++)
 		x = ui_footer_item(ui, x, ku->req,
-				   ku->label ? ku->label : ui_req_label(ku->req), tm);
+				   ku->label ? ku->label : ui_req_label(ku->req), tm, NULL);
 	globals = ui_req_globals(&nglobals);
 	for (i = 0; i < nglobals; i++) {
 		enum ui_request r = globals[i];
@@ -337,7 +338,7 @@ ui_draw_footer(struct ui *ui)
 			continue;
 		if (r == UI_REQ_LOCK && ui->locked)
 			continue;
-		x = ui_footer_item(ui, x, r, ui_req_label(r), tm);
+		x = ui_footer_item(ui, x, r, ui_req_label(r), tm, keys);
 	}
 	wnoutrefresh(ui->footer);
 }
@@ -657,7 +658,8 @@ ui_getkey(struct ui *ui, int *key, wint_t *ch)
 		}
 		if (ui->quitting)
 			return -1;
-		if (ui->need_draw)
+		/* a draw() may post a message: one more frame shows it now, not after a key */
+		for (int i = 0; i < 2 && ui->need_draw; i++)
 			ui_frame(ui);
 		ms = -1;
 		if (ui->idle_ms > 0 && !ui->locked) {

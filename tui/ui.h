@@ -162,6 +162,10 @@ bool ui_key_printable(int key);
 const char *ui_req_label(enum ui_request r);	/* footer label or NULL */
 const char *ui_req_help(enum ui_request r);
 const int *ui_req_keys(enum ui_request r);	/* 0-terminated */
+/* r's first key that none of the other requests in claimed (a screen's keys)
+ * uses: '?' answers "not known" on the DASH screen, so its help shows F1.
+ * 0 when every key is taken. */
+int ui_req_free_key(enum ui_request r, bool text_mode, const struct ui_keyuse *claimed);
 /* Requests every screen has (Esc, q, ?, ^X, ^L), *n of them. */
 const enum ui_request *ui_req_globals(size_t *n);
 

@@ -83,6 +83,23 @@ ui_req_first_key(enum ui_request r, bool text_mode)
 	return 0;
 }
 
+int
+ui_req_free_key(enum ui_request r, bool text_mode, const struct ui_keyuse *claimed)
+{
+	for (const int *k = ui_reqs[r].keys; *k; k++) {
+		bool taken = false;
+
+		if (text_mode && ui_key_printable(*k))
+			continue;
+		for (const struct ui_keyuse *ku = claimed; ku && ku->req != UI_REQ_NONE; ku++)
+			if (ku->req != r && ui_req_has_key(ku->req, *k))
+				taken = true;
+		if (!taken)
+			return *k;
+	}
+	return 0;
+}
+
 const char *
 ui_key_name(int key, char *buf, size_t bufsz)
 {

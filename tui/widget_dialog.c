@@ -11,6 +11,7 @@
 #include <string.h>
 #include <wctype.h>
 
+#include "ui_int.h"
 #include "widget.h"
 #include "../core/text.h"
 
@@ -50,6 +51,8 @@ dialog_wrap(WINDOW *w, int y, int x, int cols, int maxl, const char *text, attr_
 		if (len >= sizeof(line))
 			len = sizeof(line) - 1;
 		memcpy(line, p, len);
+		while (len && line[len - 1] == ' ')
+			len--;
 		line[len] = '\0';
 		ui_put(w, y + lines++, x, cols, line, a);
 		p = end;
@@ -436,7 +439,8 @@ dialog_keyuse_has(const struct ui_keyuse *ku, enum ui_request r)
 
 /* All key names of r; printable ones left out when typing goes to a field. */
 static void
-dialog_help_keynames(enum ui_request r, bool text_mode, char *out, size_t outsz)
+dialog_help_keynames(enum ui_request r, bool text_mode, const struct ui_keyuse *claimed,
+		     char *out, size_t outsz)
 {
 	char kb[16];
 	const char *kn;
@@ -445,7 +449,15 @@ dialog_help_keynames(enum ui_request r, bool text_mode, char *out, size_t outsz)
 
 	out[0] = '\0';
 	for (k = ui_req_keys(r); *k && o < outsz; k++) {
+		bool taken = false;
+
 		if (text_mode && ui_key_printable(*k))
+			continue;
+		/* a key the screen gives to another request does not do this one there */
+		for (const struct ui_keyuse *ku = claimed; ku && ku->req != UI_REQ_NONE; ku++)
+			if (ku->req != r && ui_req_has_key(ku->req, *k))
+				taken = true;
+		if (taken)
 			continue;
 		kn = ui_key_name(*k, kb, sizeof(kb));
 		/* "\r", "\n" and KEY_ENTER are all "Enter" */
@@ -505,7 +517,8 @@ dialog_help_draw(struct ui *ui, void *state)
 	if (h->scroll < 0)
 		h->scroll = 0;
 	for (i = 0; i < rows && h->scroll + i < n; i++) {
-		dialog_help_keynames(reqs[h->scroll + i], h->text_mode, names, sizeof(names));
+		dialog_help_keynames(reqs[h->scroll + i], h->text_mode, h->target->keys, names,
+				     sizeof(names));
 		ui_put(w, 1 + i, 2, 24, names, ui_attr(ui, UI_ROLE_LABEL));
 		ui_put(w, 1 + i, 27, bw - 29, helps[h->scroll + i], A_NORMAL);
 	}
