@@ -388,3 +388,37 @@ Test(audit, auditor_verifies_and_detects_tampering)
 	tamper("UPDATE audit_log SET user_name = 'sam' WHERE id = 5");
 	assert_broken_at(5);
 }
+
+/* ---- what the MAC covers: stored bytes and types ------------------------ */
+
+Test(tamper, text_hidden_after_a_nul_is_caught)
+{
+	/* same C string as before, more bytes stored: a reader of the raw value sees them */
+	tamper("UPDATE audit_log SET detail = CAST(detail || x'00' || CAST('hidden' AS BLOB) AS TEXT)"
+	       " WHERE id = 3");
+	assert_broken_at(3);
+}
+
+/* Column affinity turns '5' back into 5, but nothing turns a blob into text. */
+Test(tamper, text_stored_as_a_blob_is_caught)
+{
+	tamper("UPDATE audit_log SET detail = CAST(detail AS BLOB) WHERE id = 3");
+	assert_broken_at(3);
+}
+
+Test(tamper, null_swapped_for_zero_is_caught)
+{
+	/* the init entry has no entity id: NULL, which is not the same as 0 */
+	tamper("UPDATE audit_log SET entity_id = 0 WHERE id = 1");
+	assert_broken_at(1);
+}
+
+Test(tamper, an_emptied_log_is_caught)
+{
+	struct dasv_audit_result res;
+
+	tamper("DELETE FROM audit_log");
+	cr_assert_eq(dasv_audit_verify(t.d, &res), DASV_CORRUPT);
+	cr_assert_eq(res.first_bad_id, 1);
+	cr_assert_not_null(strstr(res.reason, "empty"), "%s", res.reason);
+}

@@ -681,3 +681,36 @@ Test(audit_mac, changes_with_any_input_change)
 	dasv_audit_mac(key, prev, msg, sizeof(msg), out);
 	cr_assert_eq(memcmp(ref, out, 32), 0);
 }
+
+/* Names typed differently by different agencies still match. */
+static void
+assert_same_name(const char *a, const char *b)
+{
+	char na[128], nb[128];
+
+	dasv_normalise_name(a, na, sizeof(na));
+	dasv_normalise_name(b, nb, sizeof(nb));
+	cr_assert_str_eq(na, nb, "'%s' and '%s' normalise differently", a, b);
+}
+
+Test(normalise, decomposed_accents_match_composed)
+{
+	assert_same_name("Zoe\xcc\x88", "Zo\xc3\xab");  /* e + U+0308 and U+00EB */
+	assert_same_name("Sio\xcc\x81" "bhan", "Siobhan");
+}
+
+Test(normalise, typographic_apostrophes_dashes_and_spaces_fold)
+{
+	assert_same_name("O\xe2\x80\x99Neill", "O'Neill");          /* U+2019 */
+	assert_same_name("Smith\xe2\x80\x90Jones", "Smith-Jones");  /* U+2010 */
+	assert_same_name("van\xc2\xa0" "Dijk", "van Dijk");         /* U+00A0 */
+}
+
+Test(normalise, different_names_still_differ)
+{
+	char na[64], nb[64];
+
+	dasv_normalise_name("O'Neill", na, sizeof(na));
+	dasv_normalise_name("O'Neil", nb, sizeof(nb));
+	cr_assert_str_neq(na, nb);
+}
