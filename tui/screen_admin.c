@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "keyops.h"
 #include "codes.h"
 #include "widget.h"
 
@@ -478,6 +479,7 @@ users_disable(struct admin *ad, struct ui *ui)
 	const struct admin_row *sel = widget_list_selected(ad->ul);
 	const struct dasv_user *u;
 	char q[200], name[DASV_NAME_MAX];
+	struct dasv_rekey_result rr;
 	enum dasv_status st;
 
 	if (!sel || sel->idx >= ad->nusers)
@@ -492,15 +494,17 @@ users_disable(struct admin *ad, struct ui *ui)
 		snprintf(q, sizeof(q), "Disable your own account %s? You will not be able to "
 			 "unlock again.", name);
 	else
-		snprintf(q, sizeof(q), "Disable %s? Their keyslot is removed: they can no longer "
-			 "unlock.", name);
+		snprintf(q, sizeof(q), "Disable %s? Their keyslot is removed and the data key is "
+			 "rotated, so nothing they copied opens anything new.", name);
 	if (!widget_confirm(ui, q))
 		return UI_HANDLED | UI_REDRAW;
-	st = dasv_user_disable(ad->a->d, name);
+	/* as `dasv user disable`: revoking rotates the data key */
+	st = dasv_user_revoke(ad->a->d, name, 1, &rr);
 	if (st != DASV_OK)
 		app_core_error(ad->a, st);
 	else
-		ui_message(ui, "%s disabled.", name);
+		ui_message(ui, "%s disabled; data key rotated to generation %lld.", name,
+			   (long long)rr.generation);
 	ad->reload_users = true;
 	return UI_HANDLED | UI_REDRAW;
 }
