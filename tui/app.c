@@ -8,6 +8,7 @@
 
 #include "app.h"
 #include "cli.h"
+#include "demo.h"
 #include "widget.h"
 
 static struct app the_app;
@@ -54,23 +55,44 @@ static const struct ui_keyuse unlock_keys[] = {
 	{ UI_REQ_UP, "", "Previous field" },
 	{ UI_REQ_DOWN, "", "Next field" },
 	{ UI_REQ_QUIT, "Quit", "Quit dasv" },
+	/* editing keys reach the fields only when the screen lists them */
+	{ UI_REQ_LEFT, "", NULL },
+	{ UI_REQ_RIGHT, "", NULL },
+	{ UI_REQ_HOME, "", NULL },
+	{ UI_REQ_END, "", NULL },
+	{ UI_REQ_BKSP, "", NULL },
+	{ UI_REQ_DEL, "", NULL },
+	{ UI_REQ_CLEAR, "", NULL },
 	UI_KEYS_END
 };
 
 static void
 unlock_draw(struct ui *ui, void *state)
 {
+	/* a demo's users are public: a newcomer needs no README to get in */
+	static const char *const demo_users[][2] = {
+		{ "supervisor", DASV_DEMO_SUPERVISOR_PASS }, { "caseworker", DASV_DEMO_CASEWORKER_PASS },
+		{ "auditor", DASV_DEMO_AUDITOR_PASS },       { "admin", DASV_DEMO_ADMIN_PASS },
+	};
 	struct unlock *u = state;
-	WINDOW *w = ui_box(ui, 11, 64, "Unlock");
+	int extra = u->a->demo ? 6 : 0;
+	WINDOW *w = ui_box(ui, 11 + extra, 64, "Unlock");
 	int cols = getmaxx(w) - 4;
+	char line[96];
 
-	ui_put(w, 1, 2, cols, u->a->demo ? "Demo database: the demo users are listed in README.md."
+	ui_put(w, 1, 2, cols, u->a->demo ? "DEMO database, synthetic people. Users and passphrases:"
 					   : "Enter your user name and passphrase.",
 	       ui_attr(ui, UI_ROLE_HINT));
-	widget_input_draw(u->user, ui, w, 3, 2, 12, cols - 12, u->focus == 0);
-	widget_input_draw(u->pass, ui, w, 5, 2, 12, cols - 12, u->focus == 1);
+	for (int i = 0; extra && i < 4; i++) {
+		snprintf(line, sizeof(line), "  %-12s %s", demo_users[i][0], demo_users[i][1]);
+		ui_put(w, 2 + i, 2, cols, line, ui_attr(ui, UI_ROLE_HINT));
+	}
+	if (extra)
+		ui_put(w, 6, 2, cols, "Ctrl-U clears a field.", ui_attr(ui, UI_ROLE_HINT));
+	widget_input_draw(u->user, ui, w, 3 + extra, 2, 12, cols - 12, u->focus == 0);
+	widget_input_draw(u->pass, ui, w, 5 + extra, 2, 12, cols - 12, u->focus == 1);
 	if (u->error[0])
-		ui_put(w, 7, 2, cols, u->error, ui_attr(ui, UI_ROLE_ERROR));
+		ui_put(w, 7 + extra, 2, cols, u->error, ui_attr(ui, UI_ROLE_ERROR));
 	/* the cursor belongs in the focused field: widget_input_draw places it */
 }
 

@@ -108,6 +108,21 @@ t_wrong_then_right_passphrase() {
 	e2e_wait_gone "Passphrase"
 }
 
+# The user field is prefilled (login name): a person clears it and types.
+t_unlock_fields_edit() {
+	start_as root
+	e2e_wait_for "DEMO database"
+	e2e_wait_for "demo-super-pass"
+	e2e_keys Up C-u
+	e2e_type "supervisorx"
+	e2e_keys BSpace
+	e2e_wait_for "User         supervisor "
+	e2e_keys Enter
+	e2e_type "$SUPER_PASS"
+	e2e_keys Enter
+	e2e_wait_for "Allocation queue"
+}
+
 t_queue_highest_risk_first() {
 	start_supervisor
 	e2e_wait_for "$(grouped "$QUEUE_COUNT") awaiting allocation"
@@ -300,6 +315,8 @@ t_idle_writes_nothing() {
 }
 
 e2e_test "unlock: a wrong passphrase is refused, the right one opens" t_wrong_then_right_passphrase
+e2e_test "unlock: the demo users are shown and the fields edit (^U, Backspace)" \
+	t_unlock_fields_edit
 e2e_test "supervisor's queue: HIGH with MARAC first" t_queue_highest_risk_first
 e2e_test "End reaches the last row: row M of M" t_end_reaches_last_row
 e2e_test "w shows the waiting lists; Esc back to the queue" t_waiting_lists
