@@ -132,7 +132,7 @@ alloc_places(const struct dasv_service *v, char *buf, size_t sz)
 	int free_places = v->capacity - v->open_cases;
 
 	if (free_places > 0)
-		snprintf(buf, sz, "%d of %d open", free_places, v->capacity);
+		snprintf(buf, sz, "%d of %d free", free_places, v->capacity);
 	else if (v->waiting > 0)
 		snprintf(buf, sz, "FULL \xe2\x80\x94 waiting list (%d)", v->waiting);
 	else
@@ -261,7 +261,7 @@ alloc_draw(struct ui *ui, void *state)
 		nw = 40;
 	ui_put(w, y, 3, nw, "Service", ui_attr(ui, UI_ROLE_LABEL));
 	ui_put(w, y, 3 + nw + 1, tw, "Type", ui_attr(ui, UI_ROLE_LABEL));
-	ui_put(w, y, 3 + nw + tw + 2, pw, "Places", ui_attr(ui, UI_ROLE_LABEL));
+	ui_put(w, y, 3 + nw + tw + 2, pw, "Free places", ui_attr(ui, UI_ROLE_LABEL));
 	y++;
 	rows = h - y;
 	if (s->nsvc == 0) {

@@ -319,7 +319,7 @@ t_allocate_recommends_idva_and_asks_why_not() {
 	# recommended services first, marked
 	e2e_screen | grep -A1 "^   Service" | tail -n 1 | grep -E "^ \* IDVA Service" >/dev/null ||
 		e2e_fail "an IDVA service is not first"
-	e2e_wait_for "of 120 open"
+	e2e_wait_for "of 120 free"
 	select_row "DA Outreach"
 	e2e_keys Enter
 	e2e_wait_for "No caseworker yet"
