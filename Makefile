@@ -92,7 +92,7 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(LIBCORE)
 	$(CC) $(ALL_CFLAGS) $(CORE_CFLAGS) -o $@ $< tests/fuzz/replay.c $(LIBCORE) $(ALL_LDFLAGS) $(CORE_LIBS)
 
 # The framework's own demo, driven by tests/e2e/test_uidemo.sh.
-UI_FW_OBJ = $(BUILD)/tui/ui.o $(BUILD)/tui/ui_keys.o $(patsubst tui/%.c,$(BUILD)/tui/%.o,$(wildcard tui/widget_*.c))
+UI_FW_OBJ = $(BUILD)/tui/ui.o $(BUILD)/tui/ui_draw.o $(BUILD)/tui/ui_keys.o $(patsubst tui/%.c,$(BUILD)/tui/%.o,$(wildcard tui/widget_*.c))
 $(BUILD)/uidemo: tui/uidemo.c $(UI_FW_OBJ) $(LIBCORE)
 	$(CC) $(ALL_CFLAGS) $(TUI_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(TUI_LIBS) $(CORE_LIBS)
 
@@ -134,3 +134,16 @@ clean:
 	rm -rf build dasv
 
 -include $(wildcard $(BUILD)/core/*.d $(BUILD)/tui/*.d)
+
+# Benchmarks at a county's and a nation's scale (tests/bench/run.sh): an
+# optimised build without sanitizers in build/bench/, synthetic databases
+# cached there, results in tests/bench/RESULTS.md.  Not part of `make test`.
+BENCH_DIR := build/bench
+.PHONY: bench
+bench: check-test-deps
+	@$(MAKE) --no-print-directory BUILD=$(BENCH_DIR) CFLAGS="-O2 -g -DNDEBUG" \
+		VARIANT_CFLAGS= VARIANT_LDFLAGS= $(BENCH_DIR)/dasv $(BENCH_DIR)/dasv-bench
+	@bash tests/bench/run.sh $(BENCH_DIR)
+
+$(BUILD)/dasv-bench: tests/bench/bench.c $(LIBCORE)
+	$(CC) $(ALL_CFLAGS) $(CORE_CFLAGS) -o $@ $< $(LIBCORE) $(ALL_LDFLAGS) $(CORE_LIBS)
