@@ -521,7 +521,6 @@ static const struct ui_keyuse caseworker_keys[] = {
 	{ UI_REQ_ENTER, "Open", "Open the selected case" },
 	{ UI_REQ_NEW, NULL, NULL },
 	{ UI_REQ_SEARCH, NULL, "Search: id, surname + date of birth, phone, postcode" },
-	{ UI_REQ_REPORTS, NULL, NULL },
 	HOME_NAV_KEYS,
 	UI_KEYS_END
 };
