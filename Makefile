@@ -147,3 +147,27 @@ bench: check-test-deps
 
 $(BUILD)/dasv-bench: tests/bench/bench.c $(LIBCORE)
 	$(CC) $(ALL_CFLAGS) $(CORE_CFLAGS) -o $@ $< $(LIBCORE) $(ALL_LDFLAGS) $(CORE_LIBS)
+
+# The unit tests under valgrind: a plain -O1 -g build without sanitizers in
+# build/vg, every memory error and every definite leak fatal.  Criterion forks
+# a process per test, hence --trace-children.  Slow (Argon2id under valgrind):
+# not part of `make test`.  VG_TESTS="test_crypto test_io" runs some only.
+VG_DIR := build/vg
+VALGRIND ?= valgrind
+VALGRIND_FLAGS ?= --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1 \
+	--trace-children=yes --quiet
+VG_TESTS ?= $(TEST_SRC:tests/%.c=%)
+.PHONY: valgrind
+valgrind: check-test-deps
+	@command -v $(VALGRIND) >/dev/null || { echo "make valgrind: needs valgrind (apt-get install valgrind)"; exit 1; }
+	@$(MAKE) --no-print-directory BUILD=$(VG_DIR) CFLAGS="-O1 -g" VARIANT_CFLAGS= \
+		VARIANT_LDFLAGS= $(VG_TESTS:%=$(VG_DIR)/tests/%)
+	@fail=0; for t in $(VG_TESTS:%=$(VG_DIR)/tests/%); do \
+		log=$(VG_DIR)/$$(basename $$t).valgrind.log; \
+		if $(VALGRIND) $(VALGRIND_FLAGS) --log-file=$$log.%p $$t --jobs 1 >$$log 2>&1; \
+		then echo "$$(basename $$t): ok ($$(grep 'Synthesis:' $$log | tail -n 1))"; \
+		else fail=1; echo "FAIL: $$(basename $$t) under valgrind:"; \
+			grep -E '\[(FAIL|----)\]|Synthesis' $$log | tail -n 20; \
+			cat $$log.* | grep -v '^==[0-9]*== *$$' | head -n 60; fi; \
+		rm -f $$log.*; \
+	done; exit $$fail
