@@ -475,6 +475,7 @@ dasv_setting_int(struct dasv *d, const char *key, long dflt, long *out)
 		if (v && end != v && *end == '\0')
 			*out = n;
 	} else if (rc != SQLITE_DONE) {
+		sqlite3_reset(st);
 		return dasv_db_err(d, rc, "read setting");
 	}
 	sqlite3_reset(st);

@@ -513,6 +513,7 @@ audit_run(struct rpt_ctx *c)
 enum dasv_status
 dasv_report_run(struct dasv *d, const struct dasv_report_params *in, struct dasv_report **out)
 {
+	struct dasv_report_params dflt;
 	struct rpt_ctx c;
 	const struct dasv_code *codes;
 	enum dasv_status ret;
@@ -521,6 +522,10 @@ dasv_report_run(struct dasv *d, const struct dasv_report_params *in, struct dasv
 	int reading = 0;
 
 	*out = NULL;
+	if (!in) {
+		dasv_report_params_init(&dflt);
+		in = &dflt;
+	}
 	if ((ret = dasv_require_role(d, ROLES_REPORT, "reports")) != DASV_OK)
 		return ret;
 	if (d->in_tx)
@@ -556,11 +561,9 @@ dasv_report_run(struct dasv *d, const struct dasv_report_params *in, struct dasv
 	/* never below 3: "<2" could only mean 1, which hides nothing */
 	c.r->threshold = k < 3 ? 3 : k > 1000 ? 1000 : (int)k;
 	trend_range(&c);
-	if ((ret = dasv_rpt_gather(&c)) != DASV_OK)
+	if ((ret = dasv_rpt_gather(&c)) != DASV_OK || (ret = dasv_exec(d, "COMMIT")) != DASV_OK)
 		goto out;
 	reading = 0;
-	if ((ret = dasv_exec(d, "COMMIT")) != DASV_OK)
-		goto out;
 	if ((ret = dasv_rpt_build(&c)) != DASV_OK || (ret = audit_run(&c)) != DASV_OK)
 		goto out;
 	*out = c.r;

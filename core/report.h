@@ -165,7 +165,8 @@ struct dasv_report {
  * parameters (DASV_INVALID naming the field: from, to, district, service,
  * pathway, strand, by, sections), reads one consistent snapshot, applies
  * suppression, and writes one audit entry "report" with the period, the
- * grouping and the filters.  *out is the caller's: dasv_report_free.
+ * grouping and the filters.  p NULL: dasv_report_params_init's defaults.
+ * *out is the caller's: dasv_report_free.
  */
 enum dasv_status dasv_report_run(struct dasv *d, const struct dasv_report_params *p,
 				 struct dasv_report **out);

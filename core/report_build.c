@@ -23,7 +23,6 @@ struct rpt_rowgroup {
 struct rpt_tdef {
 	enum dasv_report_section section;
 	const char *id;
-	const char *title;
 	const struct dasv_colspec *cols;
 	size_t ncols;
 	const struct rpt_rowgroup *rg;
@@ -46,8 +45,9 @@ any_count(const struct dasv_report_cell *row, size_t ncols)
  * every rowgroup within each row.
  */
 static enum dasv_status
-grouped_table(struct rpt_ctx *c, const struct rpt_tdef *def, const char *title, const struct rpt_grow *grows,
-	      const struct rpt_gacc *acc, size_t n, const struct rpt_gacc *all)
+grouped_table(struct rpt_ctx *c, const struct rpt_tdef *def, const char *title,
+	      const struct rpt_grow *grows, const struct rpt_gacc *acc, size_t n,
+	      const struct rpt_gacc *all)
 {
 	struct dasv_report_table *t;
 	struct dasv_report_cell *tmp, *row;
@@ -268,7 +268,7 @@ qol_fill(const struct rpt_ctx *c, const struct rpt_gacc *a, struct dasv_report_c
 
 static const struct rpt_tdef tdefs[] = {
 #define TDEF(sec, id, cols, rg, fill) \
-	{ DASV_SECTION_##sec, id, NULL, cols, sizeof(cols) / sizeof(cols[0]), rg, \
+	{ DASV_SECTION_##sec, id, cols, sizeof(cols) / sizeof(cols[0]), rg, \
 	  sizeof(rg) / sizeof(rg[0]), fill }
 	TDEF(UPTAKE, "uptake", uptake_cols, uptake_rg, uptake_fill),
 	TDEF(TIMELINESS, "timeliness", timely_cols, timely_rg, timely_fill),
@@ -280,10 +280,10 @@ static const struct rpt_tdef tdefs[] = {
 };
 
 static const struct rpt_tdef capacity_def = {
-	DASV_SECTION_UPTAKE, "capacity", NULL, capacity_cols,
+	DASV_SECTION_UPTAKE, "capacity", capacity_cols,
 	sizeof(capacity_cols) / sizeof(capacity_cols[0]), NULL, 0, capacity_fill
 };
-static const struct rpt_tdef rate_def = { DASV_SECTION_RISK, "rate", NULL, rate_cols,
+static const struct rpt_tdef rate_def = { DASV_SECTION_RISK, "rate", rate_cols,
 				      sizeof(rate_cols) / sizeof(rate_cols[0]), NULL, 0,
 				      rate_fill };
 

@@ -115,12 +115,13 @@ struct rpt_grow {
 
 /*
  * Codes to look stored values up in: stored codes are canonical, so an
- * exact comparison does, by length first; the last hit is tried first
- * because neighbouring rows repeat their codes.
+ * exact comparison does.  The last hit is tried first (neighbouring rows
+ * repeat their codes), then only the codes sharing the first byte.
  */
 struct rpt_codetab {
 	const char *code[CODES_MAX];
-	int len[CODES_MAX];
+	unsigned char first[256];       /* 1 + the first code starting with a byte, 0 none */
+	unsigned char next[CODES_MAX];  /* 1 + the next code with the same first byte */
 	size_t n;
 	long last;
 };
@@ -169,6 +170,7 @@ struct rpt_ctx {
 	struct rpt_dcache received, allocated, contact;
 	int trend_q0; /* year * 4 + quarter (0-3) of the first trend quarter */
 	int trend_in_cohort; /* the cohort pass also counts its rows for the trend */
+	unsigned want; /* RPT_WANT_*: the cohort pass skips what no section asked for */
 	/* the cohort's referral ids, sorted, for reading their needs by key range */
 	int collect_ids;
 	int64_t *ids;
@@ -176,6 +178,10 @@ struct rpt_ctx {
 	size_t id_at, id_end; /* the run of ids being read, and the next one to match */
 	int oom;
 };
+
+#define RPT_WANT_TIMELY 1u   /* working-day histograms and the first-contact standard */
+#define RPT_WANT_REACH 2u    /* the equality and reach tallies */
+#define RPT_WANT_DISTRICT 4u /* referrals by district, for the rates */
 
 /* The equality and reach lists, in table order. */
 struct rpt_reach {

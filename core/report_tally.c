@@ -179,11 +179,28 @@ dasv_rpt_codetab_init(struct rpt_codetab *t, const struct dasv_code *codes, size
 void
 dasv_rpt_codetab_add(struct rpt_codetab *t, const char *code)
 {
+	unsigned char *link;
+
 	if (t->n >= CODES_MAX)
 		return;
 	t->code[t->n] = code;
-	t->len[t->n] = (int)strlen(code);
+	/* append to the chain of codes with this first byte */
+	for (link = &t->first[(unsigned char)code[0]]; *link; link = &t->next[*link - 1])
+		;
+	*link = (unsigned char)(t->n + 1);
+	t->next[t->n] = 0;
 	t->n++;
+}
+
+/* Whether NUL-terminated a equals b, without a library call for short codes. */
+static int
+same(const char *a, const unsigned char *b)
+{
+	while (*a && *a == (char)*b) {
+		a++;
+		b++;
+	}
+	return *a == (char)*b;
 }
 
 /* Index of a stored code in the table, or -1 (NULL or unknown). */
@@ -191,16 +208,14 @@ static long
 tab_find(struct rpt_codetab *t, sqlite3_value *v)
 {
 	const unsigned char *s = sqlite3_value_text(v);
-	int n;
 
 	if (!s)
 		return -1;
-	n = sqlite3_value_bytes(v);
-	if (t->last >= 0 && t->len[t->last] == n && memcmp(t->code[t->last], s, (size_t)n) == 0)
+	if (t->last >= 0 && same(t->code[t->last], s))
 		return t->last;
-	for (size_t i = 0; i < t->n; i++)
-		if (t->len[i] == n && memcmp(t->code[i], s, (size_t)n) == 0)
-			return t->last = (long)i;
+	for (unsigned i = t->first[s[0]]; i; i = t->next[i - 1])
+		if (same(t->code[i - 1], s))
+			return t->last = (long)i - 1;
 	return -1;
 }
 
@@ -266,15 +281,20 @@ dasv_rpt_svc_find(const struct rpt_ctx *c, int64_t id)
 	return -1;
 }
 
-/* The grouped-table row a referral falls in. */
+/* The service a row names, as an index into c->svc; -1 for none or unknown. */
+static long
+svc_of(const struct rpt_ctx *c, sqlite3_value *service)
+{
+	return sqlite3_value_type(service) == SQLITE_NULL
+		       ? -1
+		       : dasv_rpt_svc_find(c, sqlite3_value_int64(service));
+}
+
+/* The grouped-table row a referral of service si falls in. */
 static size_t
-group_of(struct rpt_ctx *c, sqlite3_value *service, sqlite3_value *pathway,
-	 sqlite3_value *district)
+group_of(struct rpt_ctx *c, long si, sqlite3_value *pathway, sqlite3_value *district)
 {
 	size_t none = c->ngroups - 1;
-	long si = sqlite3_value_type(service) == SQLITE_NULL
-			  ? -1
-			  : dasv_rpt_svc_find(c, sqlite3_value_int64(service));
 	long k;
 
 	switch (c->r->params.by) {
@@ -297,15 +317,13 @@ group_of(struct rpt_ctx *c, sqlite3_value *service, sqlite3_value *pathway,
  * passed without it (a miss).
  */
 static void
-standard(struct rpt_ctx *c, sqlite3_value *service, int level, sqlite3_value *allocated,
-	 sqlite3_value *contact, int64_t *measured, int64_t *met)
+standard(struct rpt_ctx *c, long si, int level, sqlite3_value *allocated, sqlite3_value *contact,
+	 int64_t *measured, int64_t *met)
 {
 	int32_t a, f;
-	long si;
 	int days;
 
-	if (!date_of(&c->allocated, allocated, &a) || sqlite3_value_type(service) == SQLITE_NULL ||
-	    (si = dasv_rpt_svc_find(c, sqlite3_value_int64(service))) < 0)
+	if (si < 0 || !date_of(&c->allocated, allocated, &a))
 		return;
 	days = level == 2 ? c->svc[si].high_days : c->svc[si].contact_days;
 	if (date_of(&c->contact, contact, &f)) {
@@ -336,11 +354,12 @@ cohort_step(sqlite3_context *cx, int argc, sqlite3_value **v)
 	struct rpt_gacc *a;
 	int32_t fc;
 	int64_t level, marac, allocated, measured = 0, met = 0;
-	long k, qi;
+	long k, qi, si;
 
 	if (!c)
 		return;
-	a = &c->acc[group_of(c, v[CA_SERVICE], v[CA_PATHWAY], v[CA_DISTRICT])];
+	si = svc_of(c, v[CA_SERVICE]);
+	a = &c->acc[group_of(c, si, v[CA_PATHWAY], v[CA_DISTRICT])];
 	a->referred++;
 	level = int_or(v[CA_LEVEL], -1);
 	if (level < 0 || level > 2)
@@ -360,16 +379,20 @@ cohort_step(sqlite3_context *cx, int argc, sqlite3_value **v)
 		if ((k = tab_find(&c->reasons, v[CA_REASON])) >= 0)
 			a->reason[k]++;
 	}
-	received = date_slot(&c->received, v[CA_RECEIVED]);
-	if (received && date_of(&c->contact, v[CA_CONTACT], &fc) &&
-	    hist_add(&a->wd, dasv_date_working_days_between(received->day, fc)) != 0) {
-		c->oom = 1;
-		sqlite3_result_error_nomem(cx);
-		return;
+	if (c->want & RPT_WANT_TIMELY) {
+		received = date_slot(&c->received, v[CA_RECEIVED]);
+		if (received && date_of(&c->contact, v[CA_CONTACT], &fc) &&
+		    hist_add(&a->wd, dasv_date_working_days_between(received->day, fc)) != 0) {
+			c->oom = 1;
+			sqlite3_result_error_nomem(cx);
+			return;
+		}
+		standard(c, si, (int)level, v[CA_ALLOCATED], v[CA_CONTACT], &measured, &met);
+		a->measured += measured;
+		a->met += met;
+	} else {
+		received = NULL;
 	}
-	standard(c, v[CA_SERVICE], (int)level, v[CA_ALLOCATED], v[CA_CONTACT], &measured, &met);
-	a->measured += measured;
-	a->met += met;
 	if (c->trend_in_cohort && received && (qi = received->quarter - c->trend_q0) >= 0 &&
 	    qi < TREND_QUARTERS) {
 		struct rpt_trendq *q = &c->q[qi];
@@ -394,8 +417,12 @@ cohort_step(sqlite3_context *cx, int argc, sqlite3_value **v)
 		}
 		c->ids[c->nids++] = sqlite3_value_int64(v[CA_ID]);
 	}
-	k = tab_find(&c->districts, v[CA_DISTRICT]);
-	c->by_district[k < 0 ? (long)c->ndist : k]++;
+	if (c->want & RPT_WANT_DISTRICT) {
+		k = tab_find(&c->districts, v[CA_DISTRICT]);
+		c->by_district[k < 0 ? (long)c->ndist : k]++;
+	}
+	if (!(c->want & RPT_WANT_REACH))
+		return;
 	for (int i = 0; i < NREACH; i++) {
 		k = tab_find(&c->reach[i], v[reach_arg[i]]);
 		c->reached[i][k < 0 ? (long)c->reach[i].n : k]++;
@@ -423,7 +450,7 @@ trend_step(sqlite3_context *cx, int argc, sqlite3_value **v)
 	q->high += level == 2;
 	q->marac += sqlite3_value_int(v[4]) != 0;
 	q->allocated += sqlite3_value_type(v[5]) != SQLITE_NULL;
-	standard(c, v[2], level, v[5], v[6], &q->measured, &q->met);
+	standard(c, svc_of(c, v[2]), level, v[5], v[6], &q->measured, &q->met);
 }
 
 /* 0 ctx, 1-3 service/pathway/district, 4 abuse_stopped, 5 exit_level, 6 feels_safer,
@@ -437,7 +464,7 @@ outcome_step(sqlite3_context *cx, int argc, sqlite3_value **v)
 
 	if (!c)
 		return;
-	a = &c->acc[group_of(c, v[1], v[2], v[3])];
+	a = &c->acc[group_of(c, svc_of(c, v[1]), v[2], v[3])];
 	a->out_closed++;
 	x = int_or(v[4], -1);
 	a->stopped[x == 1 ? 0 : x == 0 ? 1 : 2]++;
@@ -541,14 +568,36 @@ dasv_rpt_register(struct dasv *d)
 	" AND (?7 IS NULL OR coalesce((SELECT s.pathway FROM services s "                 \
 	"WHERE s.id = r.service_id), r.rec_pathway) = ?7)"
 
-#define COHORT_SQL                                                                        \
-	"SELECT dasv_report_cohort(?1, r.service_id, r.rec_pathway, r.district, r.received_on, " \
-	"r.level, r.marac, r.repeat_marac, r.escalation, r.allocated_on, r.first_contact_on, "   \
-	"r.waiting_since, r.engaged, r.status, r.close_reason, r.source, r.eq_sex, "             \
-	"r.eq_age_band, r.eq_ethnicity, r.eq_disability, r.eq_sexual_orientation, "              \
-	"r.eq_gender_reassignment, r.eq_pregnancy, r.eq_religion, r.eq_interpreter, r.eq_nrpf, " \
-	"r.id) "                                                                                  \
-	"FROM referrals r WHERE r.received_on BETWEEN ?2 AND ?3"
+/*
+ * The cohort pass: one aggregate call per referral of the period.  Each
+ * section alone needs only some columns; the others are passed as NULL (or
+ * 0), which SQLite need not decode, so a one-section run reads only its own.
+ * All variants share the aggregate and the order of its arguments.
+ */
+#define COHORT_SQL(args) \
+	"SELECT dasv_report_cohort(?1, r.service_id, r.rec_pathway, r.district, " args \
+	", r.id) FROM referrals r WHERE r.received_on BETWEEN ?2 AND ?3"
+#define NULLS_EQ "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+/* received, level, marac, repeat, escalation, allocated, contact, waiting, engaged,
+ * status, reason, source, eq_sex .. eq_nrpf */
+#define ARGS_ALL                                                                             \
+	"r.received_on, r.level, r.marac, r.repeat_marac, r.escalation, r.allocated_on, "       \
+	"r.first_contact_on, r.waiting_since, r.engaged, r.status, r.close_reason, r.source, "  \
+	"r.eq_sex, r.eq_age_band, r.eq_ethnicity, r.eq_disability, r.eq_sexual_orientation, "   \
+	"r.eq_gender_reassignment, r.eq_pregnancy, r.eq_religion, r.eq_interpreter, r.eq_nrpf"
+#define ARGS_UPTAKE                                                                          \
+	"NULL, NULL, 0, 0, 0, r.allocated_on, r.first_contact_on, r.waiting_since, r.engaged, " \
+	"r.status, r.close_reason, NULL, " NULLS_EQ
+#define ARGS_TIMELY                                                                       \
+	"r.received_on, r.level, 0, 0, 0, r.allocated_on, r.first_contact_on, NULL, 0, NULL, " \
+	"NULL, NULL, " NULLS_EQ
+#define ARGS_RISK                                                                           \
+	"NULL, r.level, r.marac, r.repeat_marac, r.escalation, NULL, NULL, NULL, 0, NULL, NULL, " \
+	"NULL, " NULLS_EQ
+#define ARGS_REACH                                                                          \
+	"NULL, NULL, 0, 0, 0, NULL, NULL, NULL, 0, NULL, NULL, r.source, r.eq_sex, r.eq_age_band, " \
+	"r.eq_ethnicity, r.eq_disability, r.eq_sexual_orientation, r.eq_gender_reassignment, "    \
+	"r.eq_pregnancy, r.eq_religion, r.eq_interpreter, r.eq_nrpf"
 
 #define TREND_SQL                                                                      \
 	"SELECT dasv_report_trend(?1, r.received_on, r.service_id, r.level, r.marac, "     \
@@ -585,12 +634,16 @@ static const char needs_range_sql[] =
 	"FROM needs n WHERE n.referral_id BETWEEN ?2 AND ?3";
 
 static const char *const queries[][2] = {
-	{ COHORT_SQL, COHORT_SQL COHORT_FILTER },
+	{ COHORT_SQL(ARGS_ALL), COHORT_SQL(ARGS_ALL) COHORT_FILTER },
+	{ COHORT_SQL(ARGS_UPTAKE), COHORT_SQL(ARGS_UPTAKE) COHORT_FILTER },
+	{ COHORT_SQL(ARGS_TIMELY), COHORT_SQL(ARGS_TIMELY) COHORT_FILTER },
+	{ COHORT_SQL(ARGS_RISK), COHORT_SQL(ARGS_RISK) COHORT_FILTER },
+	{ COHORT_SQL(ARGS_REACH), COHORT_SQL(ARGS_REACH) COHORT_FILTER },
 	{ TREND_SQL, TREND_SQL COHORT_FILTER },
 	{ OUTCOME_SQL, OUTCOME_SQL COHORT_FILTER },
 	{ NEEDS_SQL, NEEDS_SQL COHORT_FILTER },
 };
-enum { Q_COHORT, Q_TREND, Q_OUTCOME, Q_NEEDS };
+enum { Q_COHORT, Q_UPTAKE, Q_TIMELY, Q_RISK, Q_REACH, Q_TREND, Q_OUTCOME, Q_NEEDS };
 
 static enum dasv_status
 run_aggregate(struct rpt_ctx *c, int query, const char *from, const char *to)
@@ -695,10 +748,31 @@ dasv_rpt_gather(struct rpt_ctx *c)
 	char edge[11];
 
 	if (p->sections & need_cohort) {
-		/* the trend's quarters inside the period are counted on the way */
-		c->trend_in_cohort = trend;
+		static const struct {
+			enum dasv_report_section section;
+			int query;
+		} lean[] = {
+			{ DASV_SECTION_UPTAKE, Q_UPTAKE },
+			{ DASV_SECTION_TIMELINESS, Q_TIMELY },
+			{ DASV_SECTION_RISK, Q_RISK },
+			{ DASV_SECTION_REACH, Q_REACH },
+		};
+		unsigned mine = p->sections & need_cohort;
+		/* one cohort section: its lean query; more: all columns, and the trend too */
+		int one = (mine & (mine - 1)) == 0;
+		int query = Q_COHORT;
+		for (size_t i = 0; one && i < sizeof(lean) / sizeof(lean[0]); i++)
+			if (mine == DASV_SECTION_BIT(lean[i].section))
+				query = lean[i].query;
+		c->trend_in_cohort = trend && !one;
 		c->collect_ids = (p->sections & DASV_SECTION_BIT(DASV_SECTION_NEEDS)) != 0;
-		ret = run_aggregate(c, Q_COHORT, p->from, p->to);
+		if ((p->sections & DASV_SECTION_BIT(DASV_SECTION_TIMELINESS)) || c->trend_in_cohort)
+			c->want |= RPT_WANT_TIMELY;
+		if (p->sections & DASV_SECTION_BIT(DASV_SECTION_RISK))
+			c->want |= RPT_WANT_DISTRICT;
+		if (p->sections & DASV_SECTION_BIT(DASV_SECTION_REACH))
+			c->want |= RPT_WANT_REACH;
+		ret = run_aggregate(c, query, p->from, p->to);
 	}
 	if (ret == DASV_OK && (p->sections & DASV_SECTION_BIT(DASV_SECTION_OUTCOMES)))
 		ret = run_aggregate(c, Q_OUTCOME, p->from, p->to);

@@ -870,6 +870,40 @@ Test(suppress, the_threshold_comes_from_settings_and_never_drops_below_3)
 
 /* ---- figures ------------------------------------------------------------------ */
 
+/* Each section on its own reads fewer columns: its figures must not change. */
+Test(figures, each_section_alone_gives_the_figures_of_all_together)
+{
+	struct dasv_report_params p;
+	struct dasv_report *all, *one;
+	char a[64], b[64];
+
+	build_fixture();
+	set_threshold("3");
+	for (int by = DASV_BY_SERVICE; by <= DASV_BY_DISTRICT; by++) {
+		params_q2(&p);
+		p.by = (enum dasv_report_by)by;
+		all = run(&p);
+		for (int s = 0; s < DASV_SECTION_COUNT; s++) {
+			p.sections = DASV_SECTION_BIT(s);
+			one = run(&p);
+			for (size_t i = 0; i < one->ntables; i++) {
+				const struct dasv_report_table *x = &one->tables[i];
+				const struct dasv_report_table *y = table(all, x->id);
+				cr_assert_eq(x->nrows, y->nrows, "%s rows", x->id);
+				for (size_t r = 0; r < x->nrows; r++)
+					for (size_t c = 0; c < x->ncols; c++)
+						cr_expect_str_eq(
+							dasv_report_cell_text(one, x, r, c, a, sizeof(a)),
+							dasv_report_cell_text(all, y, r, c, b, sizeof(b)),
+							"%s by %d [%s][%s]", x->id, by, x->rows[r].code,
+							x->cols[c].id);
+			}
+			dasv_report_free(&one);
+		}
+		dasv_report_free(&all);
+	}
+}
+
 Test(figures, uptake_funnel_and_closures_by_service)
 {
 	struct dasv_report_params p;
