@@ -317,7 +317,7 @@ dasv_page(struct dasv *d, enum dasv_list list, int64_t arg, const struct dasv_pa
 	default:
 		return dasv_set_err(d, DASV_USAGE, "unknown list");
 	}
-	if (ret != DASV_OK)
+	if (ret != DASV_OK || (ret = dasv_keys_current(d)) != DASV_OK)
 		return ret;
 	if (max == 0)
 		return DASV_OK;

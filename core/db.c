@@ -97,6 +97,7 @@ dasv_exec(struct dasv *d, const char *sql)
 enum dasv_status
 dasv_tx_begin(struct dasv *d)
 {
+	enum dasv_status st;
 	int rc;
 
 	if (d->in_tx)
@@ -105,22 +106,30 @@ dasv_tx_begin(struct dasv *d)
 	if (rc != SQLITE_OK)
 		return dasv_db_err(d, rc, "begin");
 	d->in_tx = 1;
-	if (d->keys && d->keys->has_data) {
-		/* an admin may have rotated the data key since this session unlocked */
-		long gen = 0;
-		enum dasv_status st = dasv_setting_int(d, "key_generation", 1, &gen);
-
-		if (st != DASV_OK || gen != d->keys->generation) {
-			dasv_tx_rollback(d);
-			if (st != DASV_OK)
-				return st;
-			dasv_lock(d);
-			return dasv_set_err(d, DASV_LOCKED,
-					    "an admin rotated the data key since you unlocked: unlock "
-					    "again to receive the new key");
-		}
+	if ((st = dasv_keys_current(d)) != DASV_OK) {
+		dasv_tx_rollback(d);
+		return st;
 	}
 	return DASV_OK;
+}
+
+enum dasv_status
+dasv_keys_current(struct dasv *d)
+{
+	long gen = 0;
+	enum dasv_status st;
+
+	if (!d->keys || !d->keys->has_data)
+		return DASV_OK;
+	/* an admin may have rotated the data key since this session unlocked */
+	if ((st = dasv_setting_int(d, "key_generation", 1, &gen)) != DASV_OK)
+		return st;
+	if (gen == d->keys->generation)
+		return DASV_OK;
+	dasv_lock(d);
+	return dasv_set_err(d, DASV_LOCKED,
+			    "an admin rotated the data key since you unlocked: unlock again to "
+			    "receive the new key");
 }
 
 enum dasv_status

@@ -41,6 +41,13 @@ sqlite3_stmt *dasv_stmt(struct dasv *d, const char *sql);
 /* Run SQL with no parameters and no rows (DDL, PRAGMA). */
 enum dasv_status dasv_exec(struct dasv *d, const char *sql);
 
+/*
+ * DASV_LOCKED (and the session locked) when an admin rotated the data key
+ * since this session unlocked: its blind indexes would find nothing and its
+ * record keys open nothing.  Writes and every decrypting read check it.
+ */
+enum dasv_status dasv_keys_current(struct dasv *d);
+
 /* BEGIN IMMEDIATE with the busy timeout; DASV_BUSY if others hold the lock. */
 enum dasv_status dasv_tx_begin(struct dasv *d);
 enum dasv_status dasv_tx_commit(struct dasv *d);

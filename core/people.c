@@ -13,6 +13,24 @@
 
 /* ---- keys of people and perpetrators -------------------------------- */
 
+/* Was the record erased on purpose (erased_at set), rather than its key cut out? */
+static int
+was_erased(struct dasv *d, const char *table, int64_t id)
+{
+	static const char people[] = "SELECT erased_at IS NOT NULL FROM people WHERE id = ?";
+	static const char perps[] = "SELECT erased_at IS NOT NULL FROM perpetrators WHERE id = ?";
+	sqlite3_stmt *st = dasv_stmt(d, strcmp(table, "people") == 0 ? people : perps);
+	int yes = 0;
+
+	if (!st)
+		return 0;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		yes = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return yes;
+}
+
 enum dasv_status
 dasv_record_key_open(struct dasv *d, const char *table, int64_t id, const void *blob, int len,
 		  unsigned char rk[DASV_KEY_BYTES])
@@ -21,6 +39,11 @@ dasv_record_key_open(struct dasv *d, const char *table, int64_t id, const void *
 	size_t ptlen = 0;
 	enum dasv_status st;
 
+	if (!blob && !was_erased(d, table, id))
+		return dasv_set_err(d, DASV_CORRUPT,
+				    "%s %lld: record key is missing but no erasure was recorded "
+				    "(tampered with)",
+				    table, (long long)id);
 	if (!blob) {
 		if (strcmp(table, "people") == 0)
 			return dasv_set_err(d, DASV_NOTFOUND,

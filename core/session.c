@@ -104,7 +104,7 @@ dasv_require_data_key(struct dasv *d)
 		return dasv_set_err(d, DASV_DENIED,
 				    "the %s role holds no data key and cannot read personal data",
 				    dasv_role_name(d->role));
-	return DASV_OK;
+	return dasv_keys_current(d);
 }
 
 int
