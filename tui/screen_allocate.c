@@ -163,55 +163,6 @@ alloc_load(struct alloc *s)
 
 /* ---- drawing ---------------------------------------------------------- */
 
-/* Lines text takes word-wrapped to cols (continuations 2 narrower, hanging
- * under the text after the marker); with w, draws them (at most max). */
-static int
-alloc_wrap(WINDOW *w, int y, int x, int cols, int max, const char *text, attr_t a)
-{
-	char line[512];
-	const char *p = text, *end, *sp;
-	size_t len;
-	int n = 0;
-
-	while (*p && n < max) {
-		if (n == 1)
-			cols -= 2;
-		end = p;
-		for (;;) {
-			sp = strchr(end, ' ');
-			if (!sp)
-				sp = end + strlen(end);
-			len = (size_t)(sp - p);
-			if (len >= sizeof(line))
-				break;
-			memcpy(line, p, len);
-			line[len] = '\0';
-			if ((int)dasv_text_width(line) > cols && end != p)
-				break;
-			end = sp;
-			if (!*sp)
-				break;
-			end++;
-		}
-		if (end == p)
-			end = p + strlen(p);
-		len = (size_t)(end - p);
-		if (len >= sizeof(line))
-			len = sizeof(line) - 1;
-		while (len > 0 && p[len - 1] == ' ')
-			len--;	/* a trailing space would not fit and be cut to "…" */
-		memcpy(line, p, len);
-		line[len] = '\0';
-		if (w)	/* continuation lines hang under the text, after the marker */
-			ui_put(w, y + n, n ? x + 2 : x, cols, line, a);
-		n++;
-		p = end;
-		while (*p == ' ')
-			p++;
-	}
-	return n;
-}
-
 static void
 alloc_draw(struct ui *ui, void *state)
 {
@@ -237,14 +188,14 @@ alloc_draw(struct ui *ui, void *state)
 		budget = h / 2 - 2;
 		for (i = 0; i < s->rec.n; i++) {
 			alloc_item_text(s, s->rorder[i], line, sizeof(line));
-			need += alloc_wrap(NULL, 0, 0, cols - 4, 8, line, A_NORMAL);
+			need += widget_wrap(NULL, 0, 0, cols - 4, 8, 2, line, A_NORMAL);
 		}
 		wrap = need <= budget;
 		for (i = 0; i < s->rec.n; i++) {
 			alloc_item_text(s, s->rorder[i], line, sizeof(line));
 			a = i == 0 && s->primary ? A_BOLD : A_NORMAL;
 			if (wrap)
-				y += alloc_wrap(w, y, 3, cols - 4, 8, line, a);
+				y += widget_wrap(w, y, 3, cols - 4, 8, 2, line, a);
 			else
 				ui_put(w, y++, 3, cols - 4, line, a);
 		}

@@ -150,6 +150,13 @@ extern const struct ui_keyuse widget_form_keys[];
 /* ---- dialogs: modal, over the current screen ---- */
 
 /* y -> true; n or Esc -> false (also when the program is ending). */
+/*
+ * Word-wrap text into cols columns at y,x, at most maxl lines; lines after the
+ * first hang `hang` columns further right (and are that much narrower).  With
+ * w NULL, only counts the lines.  Returns the lines used.
+ */
+int widget_wrap(WINDOW *w, int y, int x, int cols, int maxl, int hang, const char *text,
+		attr_t a);
 bool widget_confirm(struct ui *ui, const char *question);
 /* Enter or Esc closes. */
 void widget_message(struct ui *ui, const char *title, const char *text);

@@ -17,9 +17,9 @@
 
 #define DIALOG_WIDTH 70
 
-/* Draw text word-wrapped into w from line y, at most maxl lines. */
-static int
-dialog_wrap(WINDOW *w, int y, int x, int cols, int maxl, const char *text, attr_t a)
+/* See widget.h; shared by the dialogs and screens that wrap prose. */
+int
+widget_wrap(WINDOW *w, int y, int x, int cols, int maxl, int hang, const char *text, attr_t a)
 {
 	char line[512];
 	const char *p = text, *sp, *end;
@@ -27,6 +27,8 @@ dialog_wrap(WINDOW *w, int y, int x, int cols, int maxl, const char *text, attr_
 	int lines = 0;
 
 	while (*p && lines < maxl) {
+		if (lines == 1)
+			cols -= hang;
 		/* take words while they fit */
 		end = p;
 		for (;;) {
@@ -51,10 +53,13 @@ dialog_wrap(WINDOW *w, int y, int x, int cols, int maxl, const char *text, attr_
 		if (len >= sizeof(line))
 			len = sizeof(line) - 1;
 		memcpy(line, p, len);
+		/* a trailing space would not fit and the line would be cut to "…" */
 		while (len && line[len - 1] == ' ')
 			len--;
 		line[len] = '\0';
-		ui_put(w, y + lines++, x, cols, line, a);
+		if (w)
+			ui_put(w, y + lines, lines ? x + hang : x, cols, line, a);
+		lines++;
 		p = end;
 		while (*p == ' ')
 			p++;
@@ -86,7 +91,7 @@ dialog_confirm_draw(struct ui *ui, void *state)
 	int cols = getmaxx(w) - 6;
 	int n;
 
-	n = dialog_wrap(w, 2, 3, cols, 2, d->question, A_BOLD);
+	n = widget_wrap(w, 2, 3, cols, 2, 0, d->question, A_BOLD);
 	ui_put(w, 2 + n, 3, cols, "y = yes, n or Esc = no", ui_attr(ui, UI_ROLE_HINT));
 	ui_set_cursor(ui, w, 2, 3);
 }
@@ -152,7 +157,7 @@ dialog_message_draw(struct ui *ui, void *state)
 	WINDOW *w = ui_box(ui, lines + 4, DIALOG_WIDTH, d->title);
 	int bh = getmaxy(w);
 
-	dialog_wrap(w, 2, 3, getmaxx(w) - 6, bh - 4, d->text, A_NORMAL);
+	widget_wrap(w, 2, 3, getmaxx(w) - 6, bh - 4, 0, d->text, A_NORMAL);
 	ui_set_cursor(ui, w, 2, 3);
 }
 
