@@ -332,7 +332,8 @@ bulk_insert(struct dasv *d, struct gen *G, int n, struct item *items)
 	for (int i = 0; i < n; i++) {
 		dasv_demo_build(G, i, days[i], i == marker_again, &r, &s, &dash, &has_dash,
 				&items[i]);
-		st = dasv_referral_insert(d, &r, &fe, &ir);
+		st = dasv_referral_insert_flags(d, &r, &fe, &ir,
+						has_dash ? DASV_INSERT_DASH_FOLLOWS : 0);
 		if (st == DASV_OK && has_dash)
 			st = dasv_dash_apply(d, ir.id, &dash, &mr);
 		if (st != DASV_OK) {

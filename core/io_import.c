@@ -551,7 +551,8 @@ dasv_import_csv(struct dasv *d, FILE *fp, struct dasv_import_result *res)
 			goto out;
 		memset(&fe, 0, sizeof(fe));
 		memset(&ir, 0, sizeof(ir));
-		st = dasv_referral_insert(d, &r, &fe, &ir);
+		st = dasv_referral_insert_flags(d, &r, &fe, &ir,
+						has_dash ? DASV_INSERT_DASH_FOLLOWS : 0);
 		if (st == DASV_OK && has_dash) {
 			memset(&fe, 0, sizeof(fe));
 			snprintf(fe.field, sizeof(fe.field), "dash_answers");

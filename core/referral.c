@@ -170,6 +170,13 @@ enum dasv_status
 dasv_referral_insert(struct dasv *d, const struct dasv_referral *r, struct dasv_field_err *fe,
 		     struct dasv_intake_result *res)
 {
+	return dasv_referral_insert_flags(d, r, fe, res, 0);
+}
+
+enum dasv_status
+dasv_referral_insert_flags(struct dasv *d, const struct dasv_referral *r,
+			   struct dasv_field_err *fe, struct dasv_intake_result *res, unsigned flags)
+{
 	static const char ins[] =
 		"INSERT INTO referrals(person_id, perpetrator_id, status, repeat_victim, linked_by, "
 		"serial_perpetrator, created_at, created_by, updated_at, updated_by, " INTAKE_COLS
@@ -239,6 +246,9 @@ dasv_referral_insert(struct dasv *d, const struct dasv_referral *r, struct dasv_
 		if (ret != DASV_OK)
 			return ret;
 	}
+	/* a DASH about to be applied in this transaction evaluates the rules itself */
+	if (flags & DASV_INSERT_DASH_FOLLOWS)
+		return DASV_OK;
 	return dasv_recommend_store(d, rid);
 }
 

@@ -12,6 +12,15 @@
 /* Validate and insert one referral (and its person, children, perpetrator). */
 enum dasv_status dasv_referral_insert(struct dasv *d, const struct dasv_referral *r,
 				      struct dasv_field_err *fe, struct dasv_intake_result *res);
+/*
+ * The same for batches.  DASV_INSERT_DASH_FOLLOWS: the caller applies a DASH
+ * to this referral in the same transaction (which stores the recommendation),
+ * so the insert does not evaluate the rules first.
+ */
+#define DASV_INSERT_DASH_FOLLOWS 1u
+enum dasv_status dasv_referral_insert_flags(struct dasv *d, const struct dasv_referral *r,
+					    struct dasv_field_err *fe,
+					    struct dasv_intake_result *res, unsigned flags);
 /* Score and store a DASH for a referral, updating its level and flags. */
 enum dasv_status dasv_dash_apply(struct dasv *d, int64_t referral_id,
 				 const struct dasv_dash_input *in, struct dasv_marac_result *out);
