@@ -155,7 +155,7 @@ $(BUILD)/dasv-bench: tests/bench/bench.c $(LIBCORE)
 VG_DIR := build/vg
 VALGRIND ?= valgrind
 VALGRIND_FLAGS ?= --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1 \
-	--trace-children=yes --quiet
+	--trace-children=yes --show-leak-kinds=definite --quiet
 VG_TESTS ?= $(TEST_SRC:tests/%.c=%)
 .PHONY: valgrind
 valgrind: check-test-deps
@@ -164,6 +164,7 @@ valgrind: check-test-deps
 		VARIANT_LDFLAGS= $(VG_TESTS:%=$(VG_DIR)/tests/%)
 	@# a test process that leaks exits 1 after reporting a pass, which criterion
 	@# does not count: so any report in valgrind's per-process logs fails too
+	@# (--quiet and --show-leak-kinds=definite: a log holds only what is fatal)
 	@fail=0; for t in $(VG_TESTS:%=$(VG_DIR)/tests/%); do \
 		log=$(VG_DIR)/$$(basename $$t).valgrind.log; rm -f $$log.*; \
 		$(VALGRIND) $(VALGRIND_FLAGS) --log-file=$$log.%p $$t --jobs 1 >$$log 2>&1; rc=$$?; \

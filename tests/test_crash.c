@@ -121,6 +121,7 @@ run_child(void (*op)(struct dasv *, void *), void *ctx, long delay_us, int run, 
 		if (write(fds[1], "g", 1) != 1)
 			_exit(3);
 		op(d, ctx);
+		dasv_close(&d);
 		_exit(0); /* op _exits non-zero itself on failure */
 	}
 	close(fds[1]);
