@@ -627,7 +627,6 @@ Test(tamper, an_emptied_record_key_is_not_taken_for_an_erasure)
 	struct value null = { SQLITE_NULL, NULL, 0 };
 
 	for (int i = 0; i < 2; i++) {
-		struct target tg = { tables[i], "record_key", rows[i], NULL, R_REFERRAL, &ref_a };
 		struct value orig = value_get(tables[i], "record_key", *rows[i]);
 		char msg[600];
 		enum dasv_status st;
@@ -643,7 +642,6 @@ Test(tamper, an_emptied_record_key_is_not_taken_for_an_erasure)
 		cr_expect_eq(st, DASV_CORRUPT, "%s record key set to NULL: %s (%s)", tables[i],
 			     dasv_status_str(st), msg);
 		cr_expect_null(strstr(msg, "erased"), "tampering reported as an erasure: %s", msg);
-		(void)tg;
 		value_put(tables[i], "record_key", *rows[i], &orig);
 		cr_assert_eq(read_back(R_REFERRAL, ref_a, msg, sizeof(msg)), DASV_OK, "%s", msg);
 		value_free(&orig);

@@ -41,7 +41,8 @@ else
 fi
 
 # a directory of that user's own: dasv's database and its working directory
-W=$(mktemp -d "${TMPDIR:-/tmp}/dasv-memory.XXXXXX")
+# (in /tmp, not $TMPDIR, which may be a directory that user cannot reach)
+W=$(mktemp -d /tmp/dasv-memory.XXXXXX)
 chmod 700 "$W"
 [ "$(id -u)" -eq 0 ] && chown "$RUN_UID:$RUN_GID" "$W"
 trap '_e2e_tmux kill-server 2>/dev/null; rm -rf "$E2E_DIR" "$W"' EXIT
